@@ -1,0 +1,141 @@
+/* casc store: the CA database behind one interface.
+ *
+ * Callers use only the casc_store_* functions below. A backend (SQLite now,
+ * PostgreSQL later) fills in a casc_store_ops table; the audit hash chain is
+ * computed here, above the backends, so every backend keeps the same log. */
+#ifndef CASC_STORE_H
+#define CASC_STORE_H
+
+#include "casc/base.h"
+
+#include <stdbool.h>
+
+typedef struct casc_store casc_store;
+
+#define CASC_SERIAL_MAX 48  /* 20 octets in hex and a NUL, with room */
+#define CASC_NAME_MAX 64
+#define CASC_DN_MAX 1024
+#define CASC_HASH_LEN 32    /* SHA-256 */
+
+typedef struct {
+  int64_t id;                  /* set by the store */
+  char name[CASC_NAME_MAX];    /* "root-ca", "issuing-ca", ... */
+  char purpose[CASC_NAME_MAX]; /* "root", "tls-server", "code-signing", "timestamping" */
+  int64_t parent_id;           /* 0 for a root */
+  char key_ref[512];           /* key file relative to the CA directory, or a pkcs11: URI */
+  unsigned char *cert_der;     /* owned */
+  size_t cert_len;
+} casc_issuer_rec;
+
+typedef enum {
+  CASC_STATUS_VALID = 0,
+  CASC_STATUS_REVOKED = 1,
+  CASC_STATUS_EXPIRED = 2, /* derived from not_after and the time asked about */
+} casc_cert_status;
+
+typedef struct {
+  char serial[CASC_SERIAL_MAX]; /* canonical: upper-case hex, even length */
+  int64_t issuer_id;
+  char subject[CASC_DN_MAX];    /* RFC 4514 */
+  char *sans;                   /* owned; "DNS:a.example, DNS:b.example" or "" */
+  char profile[CASC_NAME_MAX];
+  time_t not_before, not_after;
+  unsigned char *der;           /* owned */
+  size_t der_len;
+  bool revoked;
+  time_t revoked_at;            /* revocation date as published */
+  int reason;                   /* RFC 5280 CRLReason, -1 when none is given */
+  time_t invalidity_date;       /* 0 when none */
+} casc_cert_rec;
+
+typedef struct {
+  bool any_status;              /* when false, only `status` */
+  casc_cert_status status;
+  time_t now;                   /* for valid / expired */
+  int64_t issuer_id;            /* 0: every issuer */
+} casc_cert_filter;
+
+typedef struct {
+  int64_t seq;
+  time_t time;
+  char op[CASC_NAME_MAX];
+  char *details;                /* owned; JSON */
+  unsigned char hash[CASC_HASH_LEN];
+} casc_audit_entry;
+
+/* Called for each row; a non-OK return stops the walk and is passed back. */
+typedef casc_err (*casc_cert_cb)(const casc_cert_rec *rec, void *arg, casc_error *e);
+typedef casc_err (*casc_audit_cb)(const casc_audit_entry *entry, void *arg, casc_error *e);
+
+/* What a backend implements. */
+typedef struct casc_store_ops {
+  void (*close)(casc_store *s);
+  casc_err (*begin)(casc_store *s, casc_error *e);
+  casc_err (*commit)(casc_store *s, casc_error *e);
+  void (*rollback)(casc_store *s);
+  casc_err (*meta_get)(casc_store *s, const char *key, char *out, size_t outsz, casc_error *e);
+  casc_err (*meta_set)(casc_store *s, const char *key, const char *value, casc_error *e);
+  casc_err (*issuer_add)(casc_store *s, casc_issuer_rec *rec, casc_error *e);
+  casc_err (*issuer_list)(casc_store *s, casc_issuer_rec **out, size_t *n, casc_error *e);
+  casc_err (*cert_add)(casc_store *s, const casc_cert_rec *rec, casc_error *e);
+  casc_err (*cert_get)(casc_store *s, const char *serial, casc_cert_rec *out, casc_error *e);
+  casc_err (*cert_list)(casc_store *s, const casc_cert_filter *f, casc_cert_cb cb, void *arg,
+                        casc_error *e);
+  casc_err (*cert_revoke)(casc_store *s, const char *serial, time_t at, int reason,
+                          time_t invalidity_date, casc_error *e);
+  casc_err (*audit_add)(casc_store *s, const casc_audit_entry *entry, casc_error *e);
+  casc_err (*audit_last)(casc_store *s, casc_audit_entry *out, bool *found, casc_error *e);
+  casc_err (*audit_walk)(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);
+} casc_store_ops;
+
+struct casc_store {
+  const casc_store_ops *ops;
+  int in_transaction;
+};
+
+/* Opens (creating when `create`) the SQLite store at path and migrates its
+ * schema to the current version. */
+casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out, casc_error *e);
+void casc_store_close(casc_store *s);
+
+casc_err casc_store_begin(casc_store *s, casc_error *e);
+casc_err casc_store_commit(casc_store *s, casc_error *e);
+void casc_store_rollback(casc_store *s);
+
+casc_err casc_store_meta_get(casc_store *s, const char *key, char *out, size_t outsz,
+                             casc_error *e);
+casc_err casc_store_meta_set(casc_store *s, const char *key, const char *value, casc_error *e);
+
+casc_err casc_store_issuer_add(casc_store *s, casc_issuer_rec *rec, casc_error *e);
+/* *out is an array of n records; free with casc_issuer_list_free. */
+casc_err casc_store_issuer_list(casc_store *s, casc_issuer_rec **out, size_t *n, casc_error *e);
+void casc_issuer_list_free(casc_issuer_rec *list, size_t n);
+
+casc_err casc_store_cert_add(casc_store *s, const casc_cert_rec *rec, casc_error *e);
+/* CASC_ERR_NOT_FOUND for an unknown serial. Free out with casc_cert_rec_clear. */
+casc_err casc_store_cert_get(casc_store *s, const char *serial, casc_cert_rec *out,
+                             casc_error *e);
+casc_err casc_store_cert_list(casc_store *s, const casc_cert_filter *f, casc_cert_cb cb,
+                              void *arg, casc_error *e);
+/* CASC_ERR_ALREADY_REVOKED when it is. */
+casc_err casc_store_cert_revoke(casc_store *s, const char *serial, time_t at, int reason,
+                                time_t invalidity_date, casc_error *e);
+void casc_cert_rec_clear(casc_cert_rec *rec);
+casc_cert_status casc_cert_status_at(const casc_cert_rec *rec, time_t now);
+const char *casc_cert_status_name(casc_cert_status st);
+
+/* Appends an entry to the hash-chained audit log, inside the caller's
+ * transaction. hash = SHA-256(prev_hash || seq || time || op || 0 || details). */
+casc_err casc_store_audit_append(casc_store *s, const char *op, const char *details,
+                                 casc_error *e);
+/* Walks the whole log, recomputing the chain; fails with CASC_ERR_INTEGRITY
+ * on a broken link or a gap. Returns the head (seq 0 and a zero hash for an
+ * empty log), and the hash at checkpoint_seq when that is > 0. */
+casc_err casc_store_audit_verify(casc_store *s, int64_t checkpoint_seq,
+                                 unsigned char checkpoint_hash_out[CASC_HASH_LEN],
+                                 int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
+                                 casc_error *e);
+casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);
+void casc_audit_entry_clear(casc_audit_entry *entry);
+
+#endif

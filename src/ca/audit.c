@@ -1,0 +1,173 @@
+/* The audit log's signed checkpoint (BR 5.4): the chain's head, signed with
+ * the audit key and kept outside the database, so that a database edited,
+ * cut short or re-chained by someone without the key no longer matches. */
+#include "ca_internal.h"
+
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECKPOINT_MAGIC "casc audit checkpoint v1\n"
+
+static casc_err sign_or_verify(EVP_PKEY *key, bool sign, const unsigned char *msg, size_t len,
+                               unsigned char *sig, size_t *siglen, casc_error *e) {
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  int ok;
+  if (ctx == NULL)
+    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  if (sign)
+    ok = EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+         EVP_DigestSign(ctx, sig, siglen, msg, len) == 1;
+  else
+    ok = EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+         EVP_DigestVerify(ctx, sig, *siglen, msg, len) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok)
+    return casc_error_ssl(e, sign ? CASC_ERR_CRYPTO : CASC_ERR_INTEGRITY,
+                          sign ? "signing the audit checkpoint"
+                               : "audit checkpoint: the signature does not verify");
+  return CASC_OK;
+}
+
+casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
+                               casc_error *e) {
+  int64_t head_seq;
+  unsigned char head[CASC_HASH_LEN], sig[256];
+  char hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ], path[PATH_MAX];
+  char body[512], file[1024];
+  size_t siglen = sizeof sig;
+  casc_err rc = casc_store_audit_verify(store, 0, NULL, &head_seq, head, e);
+  if (rc != CASC_OK)
+    return rc;
+  casc_hex_encode(head, CASC_HASH_LEN, hex);
+  casc_time_format(casc_now(), when);
+  int n = snprintf(body, sizeof body, CHECKPOINT_MAGIC "seq: %lld\nhead: %s\ntime: %s\n",
+                   (long long)head_seq, hex, when);
+  rc = sign_or_verify(audit_key, true, (const unsigned char *)body, (size_t)n, sig, &siglen, e);
+  if (rc != CASC_OK)
+    return rc;
+  char sighex[2 * sizeof sig + 1];
+  casc_hex_encode(sig, siglen, sighex);
+  n = snprintf(file, sizeof file, "%ssig: %s\n", body, sighex);
+  if ((rc = casc_path_join(path, sizeof path, dir, CASC_CHECKPOINT_FILE, e)) != CASC_OK)
+    return rc;
+  return casc_file_write_atomic(path, file, (size_t)n, 0644, e);
+}
+
+casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e) {
+  if (ca->audit_key == NULL) {
+    char path[PATH_MAX];
+    casc_err rc = casc_ca_path(ca, CASC_AUDIT_KEY_FILE, path, e);
+    if (rc == CASC_OK)
+      rc = casc_key_load(path, &ca->audit_key, e);
+    if (rc != CASC_OK)
+      return rc;
+  }
+  return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, e);
+}
+
+void casc_ca_checkpoint_or_warn(casc_ca *ca) {
+  casc_error err = {0};
+  if (casc_ca_checkpoint(ca, &err) != CASC_OK)
+    casc_log(CASC_LOG_WARN, "audit checkpoint not updated (the next command retries): %s",
+             err.msg);
+}
+
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+static size_t hex_decode(const char *hex, unsigned char *out, size_t max) {
+  size_t n = 0;
+  for (; hex[0] != '\0' && hex[0] != '\n' && n < max; hex += 2) {
+    int hi = hex_value(hex[0]), lo = hex[1] != '\0' ? hex_value(hex[1]) : -1;
+    if (hi < 0 || lo < 0)
+      return 0;
+    out[n++] = (unsigned char)(hi << 4 | lo);
+  }
+  return n;
+}
+
+static casc_err load_audit_public_key(casc_ca *ca, EVP_PKEY **out, casc_error *e) {
+  char path[PATH_MAX];
+  casc_err rc = casc_ca_path(ca, CASC_AUDIT_PUB_FILE, path, e);
+  if (rc != CASC_OK)
+    return rc;
+  FILE *f = fopen(path, "r");
+  if (f == NULL)
+    return casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the audit public key is missing", path);
+  *out = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+  fclose(f);
+  if (*out == NULL)
+    return casc_error_ssl(e, CASC_ERR_INTEGRITY, "%s: not a PEM public key", path);
+  return CASC_OK;
+}
+
+casc_err casc_ca_audit_verify(casc_ca *ca, casc_audit_report *report, casc_error *e) {
+  char path[PATH_MAX];
+  unsigned char *file = NULL, sig[256], want[CASC_HASH_LEN], at_seq[CASC_HASH_LEN];
+  unsigned char head[CASC_HASH_LEN];
+  size_t len = 0;
+  EVP_PKEY *pub = NULL;
+  long long seq = -1;
+  char hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ];
+  casc_err rc = casc_ca_path(ca, CASC_CHECKPOINT_FILE, path, e);
+  if (rc != CASC_OK)
+    return rc;
+  memset(report, 0, sizeof *report);
+  if (casc_file_read(path, 4096, &file, &len, e) != CASC_OK) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the signed audit checkpoint is missing",
+                        path);
+    goto out;
+  }
+  char *sigline = strstr((char *)file, "sig: ");
+  if (strncmp((char *)file, CHECKPOINT_MAGIC, strlen(CHECKPOINT_MAGIC)) != 0 || sigline == NULL ||
+      sscanf((char *)file + strlen(CHECKPOINT_MAGIC), "seq: %lld\nhead: %64s\ntime: %31s\n", &seq,
+             hex, when) != 3 ||
+      seq < 0 || hex_decode(hex, want, sizeof want) != CASC_HASH_LEN) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: not a casc audit checkpoint", path);
+    goto out;
+  }
+  size_t siglen = hex_decode(sigline + 5, sig, sizeof sig);
+  if ((rc = load_audit_public_key(ca, &pub, e)) != CASC_OK)
+    goto out;
+  if (siglen == 0 ||
+      sign_or_verify(pub, false, file, (size_t)(sigline - (char *)file), sig, &siglen, e) !=
+          CASC_OK) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the checkpoint's signature does not verify",
+                        path);
+    goto out;
+  }
+  int64_t head_seq;
+  memset(at_seq, 0, sizeof at_seq);
+  if ((rc = casc_store_audit_verify(ca->store, seq, at_seq, &head_seq, head, e)) != CASC_OK)
+    goto out;
+  if (head_seq < seq) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY,
+                        "audit log: %lld entries, but the signed checkpoint covers %lld (entries "
+                        "removed from the end)",
+                        (long long)head_seq, seq);
+    goto out;
+  }
+  if (memcmp(at_seq, want, CASC_HASH_LEN) != 0) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY,
+                        "audit log: entry %lld does not match the signed checkpoint (the log "
+                        "was rewritten)",
+                        seq);
+    goto out;
+  }
+  report->entries = head_seq;
+  report->checkpoint_seq = seq;
+  casc_time_parse(when, &report->checkpoint_time, NULL);
+out:
+  EVP_PKEY_free(pub);
+  free(file);
+  return rc;
+}
