@@ -85,7 +85,9 @@ typedef struct casc_store_ops {
                           time_t invalidity_date, casc_error *e);
   casc_err (*audit_add)(casc_store *s, const casc_audit_entry *entry, casc_error *e);
   casc_err (*audit_last)(casc_store *s, casc_audit_entry *out, bool *found, casc_error *e);
-  casc_err (*audit_walk)(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);
+  /* Entries with seq >= from_seq, in order. */
+  casc_err (*audit_walk)(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
+                         casc_error *e);
 } casc_store_ops;
 
 struct casc_store {
@@ -135,6 +137,15 @@ casc_err casc_store_audit_verify(casc_store *s, int64_t checkpoint_seq,
                                  unsigned char checkpoint_hash_out[CASC_HASH_LEN],
                                  int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
                                  casc_error *e);
+/* Checks only what came after a checkpoint: entry from_seq must carry
+ * from_hash, and every later entry must chain onto it. O(new entries), so
+ * that each command can re-sign the head without re-reading the whole log
+ * and without ever blessing a tail someone rewrote. from_seq 0: the whole
+ * log. */
+casc_err casc_store_audit_verify_since(casc_store *s, int64_t from_seq,
+                                       const unsigned char from_hash[CASC_HASH_LEN],
+                                       int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
+                                       casc_error *e);
 casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);
 void casc_audit_entry_clear(casc_audit_entry *entry);
 

@@ -1,14 +1,25 @@
 /* The audit log's signed checkpoint (BR 5.4): the chain's head, signed with
  * the audit key and kept outside the database, so that a database edited,
- * cut short or re-chained by someone without the key no longer matches. */
+ * cut short or re-chained by someone without the key no longer matches.
+ *
+ * Each write command re-signs the head after its commit. Before it signs,
+ * it checks that the entries since the previous checkpoint chain onto it,
+ * so a rewritten tail is never blessed. */
 #include "ca_internal.h"
 
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CHECKPOINT_MAGIC "casc audit checkpoint v1\n"
+
+typedef struct {
+  int64_t seq;
+  unsigned char head[CASC_HASH_LEN];
+  time_t time;
+} checkpoint;
 
 static casc_err sign_or_verify(EVP_PKEY *key, bool sign, const unsigned char *msg, size_t len,
                                unsigned char *sig, size_t *siglen, casc_error *e) {
@@ -30,6 +41,65 @@ static casc_err sign_or_verify(EVP_PKEY *key, bool sign, const unsigned char *ms
   return CASC_OK;
 }
 
+static int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+static size_t hex_decode(const char *hex, unsigned char *out, size_t max) {
+  size_t n = 0;
+  for (; hex[0] != '\0' && hex[0] != '\n' && n < max; hex += 2) {
+    int hi = hex_value(hex[0]), lo = hex[1] != '\0' ? hex_value(hex[1]) : -1;
+    if (hi < 0 || lo < 0)
+      return 0;
+    out[n++] = (unsigned char)(hi << 4 | lo);
+  }
+  return n;
+}
+
+/* Reads and authenticates DIR/audit.checkpoint. *present is false (and
+ * CASC_OK returned) when there is no file. */
+static casc_err checkpoint_read(const char *dir, EVP_PKEY *pub, checkpoint *cp, bool *present,
+                                casc_error *e) {
+  char path[PATH_MAX], hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ];
+  unsigned char *file = NULL, sig[256];
+  size_t len = 0;
+  long long seq = -1;
+  casc_err rc = casc_path_join(path, sizeof path, dir, CASC_CHECKPOINT_FILE, e);
+  *present = false;
+  if (rc != CASC_OK)
+    return rc;
+  if (access(path, F_OK) != 0)
+    return CASC_OK;
+  if (casc_file_read(path, 4096, &file, &len, e) != CASC_OK)
+    return casc_error_set(e, CASC_ERR_INTEGRITY, "%s: unreadable", path);
+  *present = true;
+  char *sigline = strstr((char *)file, "sig: ");
+  if (strncmp((char *)file, CHECKPOINT_MAGIC, strlen(CHECKPOINT_MAGIC)) != 0 || sigline == NULL ||
+      sscanf((char *)file + strlen(CHECKPOINT_MAGIC), "seq: %lld\nhead: %64s\ntime: %31s\n", &seq,
+             hex, when) != 3 ||
+      seq < 0 || hex_decode(hex, cp->head, sizeof cp->head) != CASC_HASH_LEN ||
+      casc_time_parse(when, &cp->time, NULL) != CASC_OK) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: not a casc audit checkpoint", path);
+    goto out;
+  }
+  cp->seq = seq;
+  size_t siglen = hex_decode(sigline + 5, sig, sizeof sig);
+  if (siglen == 0 ||
+      sign_or_verify(pub, false, file, (size_t)(sigline - (char *)file), sig, &siglen, e) !=
+          CASC_OK)
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the checkpoint's signature does not verify",
+                        path);
+out:
+  free(file);
+  return rc;
+}
+
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
                                casc_error *e) {
   int64_t head_seq;
@@ -37,9 +107,16 @@ casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *aud
   char hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ], path[PATH_MAX];
   char body[512], file[1024];
   size_t siglen = sizeof sig;
-  casc_err rc = casc_store_audit_verify(store, 0, NULL, &head_seq, head, e);
+  checkpoint prev = {0};
+  bool present;
+  casc_err rc = checkpoint_read(dir, audit_key, &prev, &present, e);
   if (rc != CASC_OK)
     return rc;
+  if ((rc = casc_store_audit_verify_since(store, present ? prev.seq : 0, prev.head, &head_seq,
+                                         head, e)) != CASC_OK)
+    return rc;
+  if (present && head_seq == prev.seq)
+    return CASC_OK; /* nothing new; a concurrent command signed it already */
   casc_hex_encode(head, CASC_HASH_LEN, hex);
   casc_time_format(casc_now(), when);
   int n = snprintf(body, sizeof body, CHECKPOINT_MAGIC "seq: %lld\nhead: %s\ntime: %s\n",
@@ -74,27 +151,6 @@ void casc_ca_checkpoint_or_warn(casc_ca *ca) {
              err.msg);
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
-static size_t hex_decode(const char *hex, unsigned char *out, size_t max) {
-  size_t n = 0;
-  for (; hex[0] != '\0' && hex[0] != '\n' && n < max; hex += 2) {
-    int hi = hex_value(hex[0]), lo = hex[1] != '\0' ? hex_value(hex[1]) : -1;
-    if (hi < 0 || lo < 0)
-      return 0;
-    out[n++] = (unsigned char)(hi << 4 | lo);
-  }
-  return n;
-}
-
 static casc_err load_audit_public_key(casc_ca *ca, EVP_PKEY **out, casc_error *e) {
   char path[PATH_MAX];
   casc_err rc = casc_ca_path(ca, CASC_AUDIT_PUB_FILE, path, e);
@@ -111,63 +167,42 @@ static casc_err load_audit_public_key(casc_ca *ca, EVP_PKEY **out, casc_error *e
 }
 
 casc_err casc_ca_audit_verify(casc_ca *ca, casc_audit_report *report, casc_error *e) {
-  char path[PATH_MAX];
-  unsigned char *file = NULL, sig[256], want[CASC_HASH_LEN], at_seq[CASC_HASH_LEN];
-  unsigned char head[CASC_HASH_LEN];
-  size_t len = 0;
+  unsigned char at_seq[CASC_HASH_LEN] = {0}, head[CASC_HASH_LEN];
   EVP_PKEY *pub = NULL;
-  long long seq = -1;
-  char hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ];
-  casc_err rc = casc_ca_path(ca, CASC_CHECKPOINT_FILE, path, e);
-  if (rc != CASC_OK)
-    return rc;
-  memset(report, 0, sizeof *report);
-  if (casc_file_read(path, 4096, &file, &len, e) != CASC_OK) {
-    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the signed audit checkpoint is missing",
-                        path);
-    goto out;
-  }
-  char *sigline = strstr((char *)file, "sig: ");
-  if (strncmp((char *)file, CHECKPOINT_MAGIC, strlen(CHECKPOINT_MAGIC)) != 0 || sigline == NULL ||
-      sscanf((char *)file + strlen(CHECKPOINT_MAGIC), "seq: %lld\nhead: %64s\ntime: %31s\n", &seq,
-             hex, when) != 3 ||
-      seq < 0 || hex_decode(hex, want, sizeof want) != CASC_HASH_LEN) {
-    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: not a casc audit checkpoint", path);
-    goto out;
-  }
-  size_t siglen = hex_decode(sigline + 5, sig, sizeof sig);
-  if ((rc = load_audit_public_key(ca, &pub, e)) != CASC_OK)
-    goto out;
-  if (siglen == 0 ||
-      sign_or_verify(pub, false, file, (size_t)(sigline - (char *)file), sig, &siglen, e) !=
-          CASC_OK) {
-    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s: the checkpoint's signature does not verify",
-                        path);
-    goto out;
-  }
+  checkpoint cp = {0};
+  bool present;
   int64_t head_seq;
-  memset(at_seq, 0, sizeof at_seq);
-  if ((rc = casc_store_audit_verify(ca->store, seq, at_seq, &head_seq, head, e)) != CASC_OK)
+  memset(report, 0, sizeof *report);
+  casc_err rc = load_audit_public_key(ca, &pub, e);
+  if (rc == CASC_OK)
+    rc = checkpoint_read(ca->dir, pub, &cp, &present, e);
+  if (rc != CASC_OK)
     goto out;
-  if (head_seq < seq) {
+  if (!present) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY, "%s/%s: the signed audit checkpoint is missing",
+                        ca->dir, CASC_CHECKPOINT_FILE);
+    goto out;
+  }
+  if ((rc = casc_store_audit_verify(ca->store, cp.seq, at_seq, &head_seq, head, e)) != CASC_OK)
+    goto out;
+  if (head_seq < cp.seq) {
     rc = casc_error_set(e, CASC_ERR_INTEGRITY,
                         "audit log: %lld entries, but the signed checkpoint covers %lld (entries "
                         "removed from the end)",
-                        (long long)head_seq, seq);
+                        (long long)head_seq, (long long)cp.seq);
     goto out;
   }
-  if (memcmp(at_seq, want, CASC_HASH_LEN) != 0) {
+  if (memcmp(at_seq, cp.head, CASC_HASH_LEN) != 0) {
     rc = casc_error_set(e, CASC_ERR_INTEGRITY,
                         "audit log: entry %lld does not match the signed checkpoint (the log "
                         "was rewritten)",
-                        seq);
+                        (long long)cp.seq);
     goto out;
   }
   report->entries = head_seq;
-  report->checkpoint_seq = seq;
-  casc_time_parse(when, &report->checkpoint_time, NULL);
+  report->checkpoint_seq = cp.seq;
+  report->checkpoint_time = cp.time;
 out:
   EVP_PKEY_free(pub);
-  free(file);
   return rc;
 }

@@ -438,12 +438,14 @@ static casc_err sq_audit_add(casc_store *s, const casc_audit_entry *entry, casc_
   return rc;
 }
 
-static casc_err sq_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e) {
+static casc_err sq_audit_walk(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
+                              casc_error *e) {
   sqlite_store *st = impl(s);
   sqlite3_stmt *q = NULL;
   if (sqlite3_prepare_v2(st->db, "SELECT seq, time, op, details, hash FROM audit_log "
-                                 "ORDER BY rowid", -1, &q, NULL) != SQLITE_OK)
+                                 "WHERE seq >= ? ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
     return db_error(st, e, "audit log");
+  sqlite3_bind_int64(q, 1, from_seq);
   casc_err rc = CASC_OK;
   int r;
   while (rc == CASC_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {

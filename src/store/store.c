@@ -133,7 +133,7 @@ out:
 }
 
 casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e) {
-  return s->ops->audit_walk(s, cb, arg, e);
+  return s->ops->audit_walk(s, 1, cb, arg, e);
 }
 
 struct verify_state {
@@ -141,11 +141,21 @@ struct verify_state {
   unsigned char prev[CASC_HASH_LEN];
   int64_t checkpoint_seq;
   unsigned char *checkpoint_hash;
+  bool anchor_pending; /* the first entry is the anchor: compared, not recomputed */
 };
 
 static casc_err verify_one(const casc_audit_entry *entry, void *arg, casc_error *e) {
   struct verify_state *st = arg;
   unsigned char h[CASC_HASH_LEN];
+  if (st->anchor_pending) {
+    st->anchor_pending = false;
+    if (entry->seq != st->expect_seq || memcmp(entry->hash, st->prev, CASC_HASH_LEN) != 0)
+      return casc_error_set(e, CASC_ERR_INTEGRITY,
+                            "audit log: entry %lld does not match the signed checkpoint",
+                            (long long)st->expect_seq);
+    st->expect_seq++;
+    return CASC_OK;
+  }
   if (entry->seq != st->expect_seq)
     return casc_error_set(e, CASC_ERR_INTEGRITY,
                           "audit log: entry %lld found where %lld was expected (entries "
@@ -172,9 +182,29 @@ casc_err casc_store_audit_verify(casc_store *s, int64_t checkpoint_seq,
                                  casc_error *e) {
   struct verify_state st = {.expect_seq = 1, .checkpoint_seq = checkpoint_seq,
                             .checkpoint_hash = checkpoint_hash_out};
-  casc_err rc = s->ops->audit_walk(s, verify_one, &st, e);
+  casc_err rc = s->ops->audit_walk(s, 1, verify_one, &st, e);
   if (rc != CASC_OK)
     return rc;
+  *head_seq = st.expect_seq - 1;
+  memcpy(head_hash, st.prev, CASC_HASH_LEN);
+  return CASC_OK;
+}
+
+casc_err casc_store_audit_verify_since(casc_store *s, int64_t from_seq,
+                                       const unsigned char from_hash[CASC_HASH_LEN],
+                                       int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
+                                       casc_error *e) {
+  if (from_seq <= 0)
+    return casc_store_audit_verify(s, 0, NULL, head_seq, head_hash, e);
+  struct verify_state st = {.expect_seq = from_seq, .anchor_pending = true};
+  memcpy(st.prev, from_hash, CASC_HASH_LEN);
+  casc_err rc = s->ops->audit_walk(s, from_seq, verify_one, &st, e);
+  if (rc != CASC_OK)
+    return rc;
+  if (st.anchor_pending)
+    return casc_error_set(e, CASC_ERR_INTEGRITY,
+                          "audit log: entry %lld, covered by the signed checkpoint, is gone",
+                          (long long)from_seq);
   *head_seq = st.expect_seq - 1;
   memcpy(head_hash, st.prev, CASC_HASH_LEN);
   return CASC_OK;

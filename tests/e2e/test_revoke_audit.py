@@ -180,6 +180,11 @@ class TestAudit(CascTestCase):
         con.commit()
         con.close()
         self.assert_detected(ca, "rewritten")
+        # A later command does not bless the rewritten log with a new checkpoint.
+        proc = casc("issue", "--profile", "tls-server", "--dns", "later.example.com",
+                    "--key-out", self.path("later.key"), ca=ca)
+        self.assertIn("audit checkpoint not updated", proc.stderr)
+        self.assert_detected(ca, "rewritten")
 
     def test_python_recomputation_matches(self):
         # The documented chain formula is what casc computes.
