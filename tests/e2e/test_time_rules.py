@@ -1,0 +1,82 @@
+"""Rules that depend on the date, driven with faketime: the SC-081 steps of
+BR 6.3.2 and the RFC 5280 switch from UTCTime to GeneralizedTime in 2050.
+casc itself takes no time override; faketime changes what the process sees."""
+import datetime
+import os
+import shutil
+import subprocess
+import unittest
+
+from casctest import CascTestCase, casc, run
+
+
+def at(when):
+    env = dict(os.environ)
+    env["FAKETIME"] = "@" + when
+    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    # ASan wants to be first in the link order; libfaketime is preloaded.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    lib = next((p for p in ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                            "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
+                if os.path.exists(p)), None)
+    env["LD_PRELOAD"] = lib or ""
+    return env
+
+
+@unittest.skipUnless(shutil.which("faketime"), "faketime not installed")
+class TestTimeRules(CascTestCase):
+    def issue_days(self, ca, env, days):
+        return casc("issue", "--profile", "tls-server", "--dns", "t.example.com", "--days",
+                    str(days), "--key-out", self.path("t.key"), ca=ca, env=env)
+
+    def test_sc081_steps(self):
+        for when, limit in [("2026-03-14 12:00:00", 398), ("2026-03-15 00:00:00", 200),
+                            ("2027-03-15 00:00:01", 100), ("2029-03-15 00:00:00", 47)]:
+            with self.subTest(date=when):
+                env = at(when)
+                ca = self.path("ca-" + when[:10])
+                casc("init", ca=ca, check=True, env=env)
+                ok = self.issue_days(ca, env, limit)
+                self.assertEqual(ok.returncode, 0, ok.stderr)
+                refused = self.issue_days(ca, env, limit + 1)
+                self.assertEqual(refused.returncode, 1, refused.stderr)
+                self.assertIn(f"at most {limit} days", refused.stderr)
+
+    def test_code_signing_limit_from_2026_03_01(self):
+        subject = "CN=Code,O=Example Ltd,L=Berlin,C=DE"
+        env = at("2026-02-27 12:00:00")
+        ca = self.path("cs-before")
+        casc("init", ca=ca, check=True, env=env)
+        proc = casc("issue", "--profile", "code-signing", "--subject", subject, "--days", "800",
+                    "--key-out", self.path("c.key"), ca=ca, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        env = at("2026-03-01 00:00:00")
+        proc = casc("issue", "--profile", "code-signing", "--subject", subject, "--days", "461",
+                    "--key-out", self.path("c.key"), ca=ca, env=env)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("460 days", proc.stderr)
+
+    def test_generalized_time_from_2050(self):
+        env = at("2045-06-01 00:00:00")
+        ca = self.path("ca-2045")
+        casc("init", ca=ca, check=True, env=env)
+        root = os.path.join(ca, "certs", "root-ca.pem")
+        parsed = run("openssl", "asn1parse", "-in", root).stdout
+        times = [l for l in parsed.splitlines() if "UTCTIME" in l or "GENERALIZEDTIME" in l]
+        # notBefore 2045: UTCTime; notAfter 2060: GeneralizedTime (RFC 5280 4.1.2.5).
+        self.assertIn("UTCTIME", times[0])
+        self.assertIn(":450601000000Z", times[0])
+        self.assertIn("GENERALIZEDTIME", times[1])
+        self.assertIn("2060", times[1])
+        # and the whole chain still verifies at that time
+        proc = subprocess.run(["openssl", "verify", "-attime",
+                               str(int(datetime.datetime(2045, 6, 2, tzinfo=datetime.timezone.utc)
+                                       .timestamp())), "-CAfile", root,
+                               "-untrusted", os.path.join(ca, "certs", "issuing-ca.pem"),
+                               os.path.join(ca, "certs", "ocsp-signer.pem")],
+                              capture_output=True, text=True)
+        self.assertIn("OK", proc.stdout, proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
