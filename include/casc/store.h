@@ -95,6 +95,10 @@ struct casc_store {
   int in_transaction;
 };
 
+/* Opens the store a DSN names: "postgresql://..." for PostgreSQL (not built
+ * yet: CASC_ERR_USAGE), anything else a SQLite file path. Callers use this,
+ * so a new backend changes no caller. */
+casc_err casc_store_open(const char *dsn, bool create, casc_store **out, casc_error *e);
 /* Opens (creating when `create`) the SQLite store at path and migrates its
  * schema to the current version. */
 casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out, casc_error *e);

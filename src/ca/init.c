@@ -256,7 +256,7 @@ static casc_err build(casc_ca *ca, const casc_init_opts *opts, casc_error *e) {
   if ((rc = casc_ca_path(ca, CASC_CONF_FILE, path, e)) != CASC_OK ||
       (rc = casc_config_save(path, &cfg, e)) != CASC_OK ||
       (rc = casc_ca_path(ca, CASC_DB_FILE, path, e)) != CASC_OK ||
-      (rc = casc_store_open_sqlite(path, true, &ca->store, e)) != CASC_OK ||
+      (rc = casc_store_open(path, true, &ca->store, e)) != CASC_OK ||
       (rc = write_audit_key(ca, e)) != CASC_OK ||
       (rc = make_cas(ca, opts, certs, keys, e)) != CASC_OK ||
       (rc = casc_ca_load_issuers(ca, e)) != CASC_OK)

@@ -58,7 +58,7 @@ casc_err casc_ca_open(const char *dir, casc_ca **out, casc_error *e) {
     rc = casc_error_set(e, CASC_ERR_IO, "%s: missing (not a CA directory?)", path);
     goto out;
   }
-  if ((rc = casc_store_open_sqlite(path, false, &ca->store, e)) != CASC_OK)
+  if ((rc = casc_store_open(path, false, &ca->store, e)) != CASC_OK)
     goto out;
   rc = casc_ca_load_issuers(ca, e);
 out:

@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+casc_err casc_store_open(const char *dsn, bool create, casc_store **out, casc_error *e) {
+  if (strncmp(dsn, "postgresql://", 13) == 0 || strncmp(dsn, "postgres://", 11) == 0)
+    return casc_error_set(e, CASC_ERR_USAGE, "%s: this casc is built without PostgreSQL", dsn);
+  return casc_store_open_sqlite(dsn, create, out, e);
+}
+
 void casc_store_close(casc_store *s) {
   if (s != NULL)
     s->ops->close(s);
