@@ -67,6 +67,11 @@ casc_err casc_asn1_time_get(const struct asn1_string_st *t, time_t *out, casc_er
  * half-written file. */
 casc_err casc_file_write_atomic(const char *path, const void *data, size_t len,
                                 unsigned mode, casc_error *e);
+/* casc_file_write_atomic of what a memory BIO holds (PEM written by
+ * OpenSSL, say). */
+struct bio_st;
+casc_err casc_file_write_bio(const char *path, struct bio_st *mem, unsigned mode,
+                             casc_error *e);
 /* Reads a whole file (at most max_len bytes; larger files are an error). The
  * caller frees *out with free(). *out is NUL-terminated (not counted). */
 casc_err casc_file_read(const char *path, size_t max_len, unsigned char **out,

@@ -5,29 +5,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static void format_into(casc_error *e, const char *fmt, va_list ap) {
+static void format_into(casc_error *e, casc_err code, const char *fmt, va_list ap) {
+  if (e == NULL)
+    return;
+  e->code = code;
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 }
 
 casc_err casc_error_set(casc_error *e, casc_err code, const char *fmt, ...) {
-  if (e != NULL) {
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    format_into(e, fmt, ap);
-    va_end(ap);
-  }
+  va_list ap;
+  va_start(ap, fmt);
+  format_into(e, code, fmt, ap);
+  va_end(ap);
   return code;
 }
 
 casc_err casc_error_ssl(casc_error *e, casc_err code, const char *fmt, ...) {
   unsigned long ssl = ERR_peek_last_error();
+  va_list ap;
+  va_start(ap, fmt);
+  format_into(e, code, fmt, ap);
+  va_end(ap);
   if (e != NULL) {
-    va_list ap;
-    va_start(ap, fmt);
-    e->code = code;
-    format_into(e, fmt, ap);
-    va_end(ap);
     if (ssl != 0) {
       size_t used = strlen(e->msg);
       const char *reason = ERR_reason_error_string(ssl);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <openssl/bio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,14 @@ out:
   if (tmp[0] != '\0')
     unlink(tmp);
   return rc;
+}
+
+casc_err casc_file_write_bio(const char *path, BIO *mem, unsigned mode, casc_error *e) {
+  char *data = NULL;
+  long len = BIO_get_mem_data(mem, &data);
+  if (len < 0)
+    return casc_error_set(e, CASC_ERR_INTERNAL, "%s: not a memory BIO", path);
+  return casc_file_write_atomic(path, data, (size_t)len, mode, e);
 }
 
 casc_err casc_file_read(const char *path, size_t max_len, unsigned char **out,

@@ -144,6 +144,17 @@ casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e) {
   return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, e);
 }
 
+casc_err casc_audit_append_json(casc_store *store, const char *op, json_t *details,
+                                casc_error *e) {
+  char *text = details != NULL ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(details);
+  if (text == NULL)
+    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  casc_err rc = casc_store_audit_append(store, op, text, e);
+  free(text);
+  return rc;
+}
+
 void casc_ca_checkpoint_or_warn(casc_ca *ca) {
   casc_error err = {0};
   if (casc_ca_checkpoint(ca, &err) != CASC_OK)

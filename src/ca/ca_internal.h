@@ -4,6 +4,7 @@
 
 #include "casc/ca.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <openssl/x509v3.h>
 
@@ -93,6 +94,10 @@ casc_err casc_ca_commit_issued(casc_ca *ca, X509 *cert, size_t issuer_index,
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
                                casc_error *e);
 casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e);
+/* Appends an audit entry whose details are `details` as compact JSON with
+ * sorted keys; takes the reference (NULL means out of memory). */
+casc_err casc_audit_append_json(casc_store *store, const char *op, json_t *details,
+                                casc_error *e);
 /* After a commit: the operation stands even when the checkpoint cannot be
  * written; the entries past the checkpoint stay chained, and the next
  * command's checkpoint covers them. */

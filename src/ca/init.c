@@ -78,9 +78,7 @@ static casc_err write_pem_cert(casc_ca *ca, const char *file, X509 *cert, casc_e
   if (mem == NULL || PEM_write_bio_X509(mem, cert) != 1) {
     rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding", rel);
   } else if ((rc = casc_ca_path(ca, rel, path, e)) == CASC_OK) {
-    char *data;
-    long len = BIO_get_mem_data(mem, &data);
-    rc = casc_file_write_atomic(path, data, (size_t)len, 0644, e);
+    rc = casc_file_write_bio(path, mem, 0644, e);
   }
   BIO_free(mem);
   return rc;
@@ -105,25 +103,19 @@ static casc_err write_audit_key(casc_ca *ca, casc_error *e) {
   if (mem == NULL || PEM_write_bio_PUBKEY(mem, ca->audit_key) != 1) {
     rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "audit key");
   } else if ((rc = casc_ca_path(ca, CASC_AUDIT_PUB_FILE, path, e)) == CASC_OK) {
-    char *data;
-    long len = BIO_get_mem_data(mem, &data);
-    rc = casc_file_write_atomic(path, data, (size_t)len, 0644, e);
+    rc = casc_file_write_bio(path, mem, 0644, e);
   }
   BIO_free(mem);
   return rc;
 }
 
 static casc_err audit_init(casc_ca *ca, const casc_init_opts *opts, casc_error *e) {
-  json_t *j = json_pack("{s:s, s:s, s:s, s:i}", "name", ca->name, "base_url", ca->base_url,
-                        "key_type", casc_key_type_name(opts->key_type), "crl_shards",
-                        ca->crl_shards);
-  char *details = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(j);
-  if (details == NULL)
-    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  casc_err rc = casc_store_audit_append(ca->store, "init", details, e);
-  free(details);
-  return rc;
+  return casc_audit_append_json(ca->store, "init",
+                                json_pack("{s:s, s:s, s:s, s:i}", "name", ca->name, "base_url",
+                                          ca->base_url, "key_type",
+                                          casc_key_type_name(opts->key_type), "crl_shards",
+                                          ca->crl_shards),
+                                e);
 }
 
 /* The root and the issuing CAs: certificates, keys and issuer rows. */

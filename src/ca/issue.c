@@ -118,16 +118,12 @@ static casc_err audit_issue(casc_store *store, const casc_cert_rec *rec, const c
   char nb[CASC_TIME_BUFSZ], na[CASC_TIME_BUFSZ];
   casc_time_format(rec->not_before, nb);
   casc_time_format(rec->not_after, na);
-  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "serial", rec->serial, "issuer",
-                        issuer, "profile", rec->profile, "subject", rec->subject, "sans",
-                        rec->sans, "not_before", nb, "not_after", na);
-  char *details = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(j);
-  if (details == NULL)
-    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  casc_err rc = casc_store_audit_append(store, "issue", details, e);
-  free(details);
-  return rc;
+  return casc_audit_append_json(
+      store, "issue",
+      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "serial", rec->serial, "issuer", issuer,
+                "profile", rec->profile, "subject", rec->subject, "sans", rec->sans,
+                "not_before", nb, "not_after", na),
+      e);
 }
 
 casc_err casc_ca_commit_issued(casc_ca *ca, X509 *cert, size_t issuer_index,

@@ -46,15 +46,11 @@ static casc_err audit_revoke(casc_store *store, const casc_cert_rec *rec, time_t
   casc_time_format(at, when);
   casc_time_format(invalidity, inv);
   const char *reason_name = reason >= 0 ? casc_reason_name(reason) : NULL;
-  json_t *j = json_pack("{s:s, s:s, s:s?, s:s?}", "serial", rec->serial, "revoked_at", when,
-                        "reason", reason_name, "invalidity_date", invalidity != 0 ? inv : NULL);
-  char *details = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(j);
-  if (details == NULL)
-    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  casc_err rc = casc_store_audit_append(store, "revoke", details, e);
-  free(details);
-  return rc;
+  return casc_audit_append_json(store, "revoke",
+                                json_pack("{s:s, s:s, s:s?, s:s?}", "serial", rec->serial,
+                                          "revoked_at", when, "reason", reason_name,
+                                          "invalidity_date", invalidity != 0 ? inv : NULL),
+                                e);
 }
 
 casc_err casc_ca_revoke(casc_ca *ca, const char *serial_in, int reason, time_t invalidity_date,

@@ -10,56 +10,56 @@
 
 #define CLI_MAX_INPUT (1024 * 1024)
 
-X509_REQ *cli_read_csr(const char *path, casc_error *e) {
+/* One reader for every kind of object: PEM first, then DER that must span
+ * the whole file. */
+typedef struct {
+  const char *what;
+  void *(*from_pem)(BIO *in);
+  void *(*from_der)(const unsigned char **p, long len);
+  void (*free)(void *obj);
+} object_kind;
+
+static void *read_object(const char *path, const object_kind *kind, casc_error *e) {
   unsigned char *buf = NULL;
   size_t len = 0;
-  X509_REQ *req = NULL;
+  void *obj = NULL;
   if (casc_file_read(path, CLI_MAX_INPUT, &buf, &len, e) != CASC_OK)
     return NULL;
   BIO *mem = BIO_new_mem_buf(buf, (int)len);
   if (mem != NULL)
-    req = PEM_read_bio_X509_REQ(mem, NULL, NULL, NULL);
+    obj = kind->from_pem(mem);
   BIO_free(mem);
-  if (req == NULL) {
+  if (obj == NULL) {
     const unsigned char *p = buf;
-    req = d2i_X509_REQ(NULL, &p, (long)len);
-    if (req != NULL && p != buf + len) {
-      X509_REQ_free(req);
-      req = NULL;
+    obj = kind->from_der(&p, (long)len);
+    if (obj != NULL && p != buf + len) {
+      kind->free(obj);
+      obj = NULL;
     }
   }
   ERR_clear_error();
-  if (req == NULL)
-    casc_error_set(e, CASC_ERR_PARSE, "%s: not a PEM or DER certificate request%s", path,
+  if (obj == NULL)
+    casc_error_set(e, CASC_ERR_PARSE, "%s: not a PEM or DER %s%s", path, kind->what,
                    len == 0 ? " (empty file)" : "");
   free(buf);
-  return req;
+  return obj;
+}
+
+static void *csr_from_pem(BIO *in) { return PEM_read_bio_X509_REQ(in, NULL, NULL, NULL); }
+static void *csr_from_der(const unsigned char **p, long len) { return d2i_X509_REQ(NULL, p, len); }
+static void csr_free(void *obj) { X509_REQ_free(obj); }
+static void *cert_from_pem(BIO *in) { return PEM_read_bio_X509(in, NULL, NULL, NULL); }
+static void *cert_from_der(const unsigned char **p, long len) { return d2i_X509(NULL, p, len); }
+static void cert_free(void *obj) { X509_free(obj); }
+
+X509_REQ *cli_read_csr(const char *path, casc_error *e) {
+  static const object_kind csr = {"certificate request", csr_from_pem, csr_from_der, csr_free};
+  return read_object(path, &csr, e);
 }
 
 X509 *cli_read_cert(const char *path, casc_error *e) {
-  unsigned char *buf = NULL;
-  size_t len = 0;
-  X509 *cert = NULL;
-  if (casc_file_read(path, CLI_MAX_INPUT, &buf, &len, e) != CASC_OK)
-    return NULL;
-  BIO *mem = BIO_new_mem_buf(buf, (int)len);
-  if (mem != NULL)
-    cert = PEM_read_bio_X509(mem, NULL, NULL, NULL);
-  BIO_free(mem);
-  if (cert == NULL) {
-    const unsigned char *p = buf;
-    cert = d2i_X509(NULL, &p, (long)len);
-    if (cert != NULL && p != buf + len) {
-      X509_free(cert);
-      cert = NULL;
-    }
-  }
-  ERR_clear_error();
-  if (cert == NULL)
-    casc_error_set(e, CASC_ERR_PARSE, "%s: not a PEM or DER certificate%s", path,
-                   len == 0 ? " (empty file)" : "");
-  free(buf);
-  return cert;
+  static const object_kind cert = {"certificate", cert_from_pem, cert_from_der, cert_free};
+  return read_object(path, &cert, e);
 }
 
 casc_err cli_write_pem_certs(const char *path, X509 *const *certs, size_t n, casc_error *e) {
@@ -70,11 +70,8 @@ casc_err cli_write_pem_certs(const char *path, X509 *const *certs, size_t n, cas
       rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding", path);
   if (mem == NULL)
     rc = casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  if (rc == CASC_OK) {
-    char *data;
-    long len = BIO_get_mem_data(mem, &data);
-    rc = casc_file_write_atomic(path, data, (size_t)len, 0644, e);
-  }
+  if (rc == CASC_OK)
+    rc = casc_file_write_bio(path, mem, 0644, e);
   BIO_free(mem);
   return rc;
 }

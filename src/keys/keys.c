@@ -75,9 +75,7 @@ casc_err casc_key_save(const char *path, EVP_PKEY *key, casc_error *e) {
     rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding the key failed", path);
     goto out;
   }
-  char *data = NULL;
-  long len = BIO_get_mem_data(mem, &data);
-  rc = casc_file_write_atomic(path, data, (size_t)len, 0600, e);
+  rc = casc_file_write_bio(path, mem, 0600, e);
 out:
   BIO_free(mem); /* a secmem BIO wipes its buffer on free */
   return rc;
