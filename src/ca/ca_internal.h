@@ -53,6 +53,7 @@ typedef struct {
   casc_cert_kind kind;
   const X509_NAME *subject;
   EVP_PKEY *subject_key;        /* public half used */
+  const X509_PUBKEY *subject_spki; /* when set (a CSR's), copied as it is instead */
   X509 *issuer_cert;            /* NULL: self-signed */
   EVP_PKEY *issuer_key;
   const char *issuer_name;      /* for URLs: "issuing-ca" */

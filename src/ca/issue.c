@@ -269,6 +269,7 @@ casc_err casc_ca_issue(casc_ca *ca, const casc_issue_request *req, casc_issued *
       .kind = def->kind,
       .subject = subject,
       .subject_key = key,
+      .subject_spki = req->csr != NULL ? X509_REQ_get_X509_PUBKEY(req->csr) : NULL,
       .issuer_cert = ca->issuer_certs[ix],
       .issuer_key = issuer_key,
       .issuer_name = ca->issuers[ix].name,

@@ -263,7 +263,7 @@ out:
 
 static casc_err sq_cert_add(casc_store *s, const casc_cert_rec *rec, casc_error *e) {
   sqlite_store *st = impl(s);
-  sqlite3_stmt *q;
+  sqlite3_stmt *q = NULL;
   casc_err rc = prepare(st, Q_CERT_ADD, &q, e);
   if (rc != CASC_OK)
     return rc;
@@ -306,7 +306,7 @@ static casc_err read_cert_row(sqlite3_stmt *q, casc_cert_rec *rec, casc_error *e
 static casc_err sq_cert_get(casc_store *s, const char *serial, casc_cert_rec *out,
                             casc_error *e) {
   sqlite_store *st = impl(s);
-  sqlite3_stmt *q;
+  sqlite3_stmt *q = NULL;
   casc_err rc = prepare(st, Q_CERT_GET, &q, e);
   if (rc != CASC_OK)
     return rc;
@@ -362,7 +362,7 @@ static casc_err sq_cert_list(casc_store *s, const casc_cert_filter *f, casc_cert
 static casc_err sq_cert_revoke(casc_store *s, const char *serial, time_t at, int reason,
                                time_t invalidity_date, casc_error *e) {
   sqlite_store *st = impl(s);
-  sqlite3_stmt *q;
+  sqlite3_stmt *q = NULL;
   casc_err rc = prepare(st, Q_CERT_REVOKE, &q, e);
   if (rc != CASC_OK)
     return rc;
@@ -407,7 +407,7 @@ static casc_err read_audit_row(sqlite3_stmt *q, casc_audit_entry *out, casc_erro
 static casc_err sq_audit_last(casc_store *s, casc_audit_entry *out, bool *found,
                               casc_error *e) {
   sqlite_store *st = impl(s);
-  sqlite3_stmt *q;
+  sqlite3_stmt *q = NULL;
   casc_err rc = prepare(st, Q_AUDIT_LAST, &q, e);
   if (rc != CASC_OK)
     return rc;
@@ -423,7 +423,7 @@ static casc_err sq_audit_last(casc_store *s, casc_audit_entry *out, bool *found,
 
 static casc_err sq_audit_add(casc_store *s, const casc_audit_entry *entry, casc_error *e) {
   sqlite_store *st = impl(s);
-  sqlite3_stmt *q;
+  sqlite3_stmt *q = NULL;
   casc_err rc = prepare(st, Q_AUDIT_ADD, &q, e);
   if (rc != CASC_OK)
     return rc;

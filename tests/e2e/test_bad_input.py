@@ -65,7 +65,10 @@ class TestBadInput(CascTestCase):
     def test_weak_keys(self):
         cases = [("rsa1024", ["-newkey", "rsa:1024"], "RSA 1024"),
                  ("k256", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp256k1"], "BR 6.1.5"),
-                 ("e3", ["-newkey", "rsa:2048", "-pkeyopt", "rsa_keygen_pubexp:3"], "BR 6.1.6")]
+                 ("e3", ["-newkey", "rsa:2048", "-pkeyopt", "rsa_keygen_pubexp:3"], "BR 6.1.6"),
+                 ("explicit", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                               "-pkeyopt", "ec_param_enc:explicit"], "RFC 5480"),
+                 ("ed25519", ["-newkey", "ed25519"], "not allowed")]
         for name, args, needle in cases:
             with self.subTest(key=name):
                 csr = self.path(name + ".csr")
