@@ -61,7 +61,7 @@ typedef struct {
   size_t path_len;
   const char *query;         /* after the '?', or NULL; not NUL-terminated */
   size_t query_len;
-  const unsigned char *body; /* the request body (POST), at most max_body bytes */
+  const unsigned char *body; /* the request body (POST), at most max_body bytes; never NULL */
   size_t body_len;
   const void *impl_;         /* the server's; use the functions below */
 } casc_http_request;

@@ -39,7 +39,7 @@ struct ca_entry {
 };
 
 struct conf_state {
-  char listen[CASC_HTTP_URL_MAX];
+  char listen[256]; /* longer than any address, so that a long one is refused whole */
 };
 
 static int on_conf_entry(void *user, const char *section, const char *key, const char *value) {

@@ -261,14 +261,16 @@ static void serve_resource(h2o_req_t *req, const struct http_resource *res, bool
 
 /* --- routes -----------------------------------------------------------------*/
 
-static void serve_route(casc_http_server *s, h2o_req_t *req, const struct http_route *rt,
-                        unsigned method, bool head) {
+static void serve_route(h2o_req_t *req, const struct http_route *rt, unsigned method,
+                        bool head) {
   casc_http_request creq = {
       .method = method,
       .head = head,
       .path = req->path.base,
       .path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len,
-      .body = (const unsigned char *)req->entity.base,
+      /* never NULL, so that a handler may memcpy an empty body */
+      .body = req->entity.base != NULL ? (const unsigned char *)req->entity.base
+                                       : (const unsigned char *)"",
       .body_len = req->entity.base != NULL ? req->entity.len : 0,
       .impl_ = req,
   };
@@ -287,7 +289,6 @@ static void serve_route(casc_http_server *s, h2o_req_t *req, const struct http_r
     printable(p, sizeof p, req->path.base, req->path.len);
     casc_log(CASC_LOG_ERROR, "%s %s: %s", m, p,
              err.msg[0] != '\0' ? err.msg : casc_err_name(rc));
-    (void)s;
     send_text(req, 500, "internal server error\n", NULL, head);
     return;
   }
@@ -339,7 +340,7 @@ int casc_http_dispatch(h2o_handler_t *self, h2o_req_t *req) {
   else if ((rt->r.methods & method) == 0)
     send_text(req, 405, "method not allowed\n", allow_of(rt->r.methods), head);
   else
-    serve_route(s, req, rt, method, head);
+    serve_route(req, rt, method, head);
   return 0;
 }
 
