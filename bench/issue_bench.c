@@ -366,7 +366,7 @@ int main(int argc, char **argv) {
     double d = now_us();
     add(&ph[P_TXN], d - b);
     add(&ex[X_COMMIT], d - c);
-    if (casc_audit_checkpoint(store, casc_ca_dir(wca), audit_key, &err) != CASC_OK)
+    if (casc_audit_checkpoint(store, casc_ca_dir(wca), audit_key, false, &err) != CASC_OK)
       die("casc_audit_checkpoint", &err);
     double f = now_us();
     add(&ph[P_CHECKPOINT], f - d);

@@ -20,7 +20,15 @@ void casc_time_format(time_t t, char buf[CASC_TIME_BUFSZ]) {
     snprintf(buf, CASC_TIME_BUFSZ, "invalid");
     return;
   }
-  strftime(buf, CASC_TIME_BUFSZ, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  int year = tm.tm_year + 1900;
+  if (year < 0 || year > 9999) {
+    snprintf(buf, CASC_TIME_BUFSZ, "invalid");
+    return;
+  }
+  /* The modulos only tell the compiler what gmtime_r already guarantees. */
+  snprintf(buf, CASC_TIME_BUFSZ, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)year % 10000u,
+           (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+           (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 static int read_digits(const char **p, int n, int *out) {
@@ -71,7 +79,8 @@ casc_err casc_time_parse(const char *s, time_t *out, casc_error *e) {
   } else {
     goto bad;
   }
-  if (*p != '\0' || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
+  /* RFC 5280 4.1.2.5 has encodings for 1950 to 9999; casc takes no other. */
+  if (*p != '\0' || year < 1950 || year > 9999 || mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 ||
       min > 59 || sec > 60)
     goto bad;
   struct tm tm = {.tm_year = year - 1900, .tm_mon = mon - 1, .tm_mday = day,
@@ -80,7 +89,10 @@ casc_err casc_time_parse(const char *s, time_t *out, casc_error *e) {
   struct tm check;
   if (t == (time_t)-1 || gmtime_r(&t, &check) == NULL || check.tm_mday != day)
     goto bad; /* 2026-02-30 and the like */
-  *out = t - offset;
+  t -= offset;
+  if (gmtime_r(&t, &check) == NULL || check.tm_year + 1900 < 1950 || check.tm_year + 1900 > 9999)
+    goto bad;
+  *out = t;
   return CASC_OK;
 bad:
   return casc_error_set(e, CASC_ERR_USAGE,

@@ -101,7 +101,7 @@ out:
 }
 
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
-                               casc_error *e) {
+                               bool first, casc_error *e) {
   int64_t head_seq;
   unsigned char head[CASC_HASH_LEN], sig[256];
   char hex[2 * CASC_HASH_LEN + 1], when[CASC_TIME_BUFSZ], path[PATH_MAX];
@@ -112,6 +112,10 @@ casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *aud
   casc_err rc = checkpoint_read(dir, audit_key, &prev, &present, e);
   if (rc != CASC_OK)
     return rc;
+  if (!present && !first)
+    return casc_error_set(e, CASC_ERR_INTEGRITY,
+                          "%s/%s: the signed audit checkpoint is missing (run casc audit verify)",
+                          dir, CASC_CHECKPOINT_FILE);
   if ((rc = casc_store_audit_verify_since(store, present ? prev.seq : 0, prev.head, &head_seq,
                                          head, e)) != CASC_OK)
     return rc;
@@ -141,7 +145,7 @@ casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e) {
     if (rc != CASC_OK)
       return rc;
   }
-  return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, e);
+  return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, false, e);
 }
 
 casc_err casc_audit_append_json(casc_store *store, const char *op, json_t *details,

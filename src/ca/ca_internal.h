@@ -91,9 +91,11 @@ casc_err casc_ca_commit_issued(casc_ca *ca, X509 *cert, size_t issuer_index,
                                const char *profile, casc_cert_rec *rec, casc_error *e);
 
 /* --- the audit checkpoint ------------------------------------------------ */
-/* Signs the chain's head into DIR/audit.checkpoint (atomically). */
+/* Signs the chain's head into DIR/audit.checkpoint (atomically). Only
+ * `first` (casc init) may create the file: a missing checkpoint on a CA in
+ * use is tampering, and re-creating it would bless whatever the log holds. */
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
-                               casc_error *e);
+                               bool first, casc_error *e);
 casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e);
 /* Appends an audit entry whose details are `details` as compact JSON with
  * sorted keys; takes the reference (NULL means out of memory). */

@@ -269,7 +269,7 @@ static casc_err build(casc_ca *ca, const casc_init_opts *opts, casc_error *e) {
   if (rc == CASC_OK)
     rc = make_end_entities(ca, opts, e);
   if (rc == CASC_OK)
-    rc = casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, e);
+    rc = casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, true, e);
 out:
   for (size_t i = 0; i < 1 + N_ISSUING; i++) {
     X509_free(certs[i]);
@@ -324,15 +324,26 @@ static bool is_empty_dir(const char *dir, bool *exists) {
   return empty;
 }
 
-casc_err casc_ca_init(const char *dir, const casc_init_opts *opts, casc_error *e) {
+casc_err casc_ca_init(const char *dir_arg, const casc_init_opts *opts, casc_error *e) {
   casc_ca *ca = calloc(1, sizeof *ca);
-  char parent[PATH_MAX];
+  char parent[PATH_MAX], dir[PATH_MAX];
   bool exists = false;
   casc_err rc = CASC_OK;
   if (ca == NULL)
     return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
   if ((rc = check_opts(opts, ca, e)) != CASC_OK)
     goto out;
+  /* "casc-data/" as shells complete it: the temporary directory goes
+   * beside the CA directory, not inside it. */
+  size_t n = strlen(dir_arg);
+  while (n > 1 && dir_arg[n - 1] == '/')
+    n--;
+  if (n == 0 || n >= sizeof dir) {
+    rc = casc_error_set(e, CASC_ERR_USAGE, "'%s': not a usable directory name", dir_arg);
+    goto out;
+  }
+  memcpy(dir, dir_arg, n);
+  dir[n] = '\0';
   if (!is_empty_dir(dir, &exists)) {
     rc = casc_error_set(e, CASC_ERR_EXISTS,
                         "%s: already exists and is not empty (casc init never overwrites a CA "

@@ -304,8 +304,12 @@ casc_err casc_ca_issue(casc_ca *ca, const casc_issue_request *req, casc_issued *
       break;
     i = (size_t)(parent - ca->issuers);
   }
-  out->cert = cert;
-  cert = NULL;
+  /* Hand out the certificate decoded from its committed DER: the copied
+   * SubjectPublicKeyInfo left the built object without a cached key, and
+   * callers may want X509_get0_pubkey. */
+  const unsigned char *p = rec.der;
+  if ((out->cert = d2i_X509(NULL, &p, (long)rec.der_len)) == NULL)
+    rc = casc_error_ssl(e, CASC_ERR_NOMEM, "decoding the issued certificate");
 out:
   casc_cert_rec_clear(&rec);
   X509_free(cert);

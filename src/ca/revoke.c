@@ -9,6 +9,9 @@
  * is expressed by leaving the reason out. */
 static casc_err check_reason(const casc_cert_rec *rec, int reason, casc_error *e) {
   bool ca_cert = strcmp(rec->profile, "sub-ca") == 0;
+  if (reason >= 0 && casc_reason_name(reason) == NULL)
+    return casc_error_set(e, CASC_ERR_USAGE, "reason code %d is not an RFC 5280 CRLReason",
+                          reason);
   switch (reason) {
   case -1:
   case 0:

@@ -38,28 +38,34 @@ static casc_err bn_to_serial(const BIGNUM *bn, char out[CASC_SERIAL_MAX], const 
 }
 
 casc_err casc_serial_normalize(const char *in, char out[CASC_SERIAL_MAX], casc_error *e) {
-  const char *p = in;
-  if (strncasecmp(p, "0x", 2) == 0)
-    p += 2;
-  size_t n = strlen(p);
-  if (n == 0 || n > 2 * 20 + 8)
+  /* Hex digits with optional colons (as `openssl x509 -text` prints them)
+   * and an optional 0x; leading zeros do not count. The result is whole
+   * octets in upper case, as `openssl x509 -serial` prints. */
+  const char *p = strncasecmp(in, "0x", 2) == 0 ? in + 2 : in;
+  char digits[2 * 20 + 2];
+  size_t n = 0;
+  bool any = false;
+  for (; *p != '\0'; p++) {
+    if (*p == ':')
+      continue;
+    if (!isxdigit((unsigned char)*p))
+      return casc_error_set(e, CASC_ERR_USAGE, "serial '%s': not a hexadecimal serial number",
+                            in);
+    any = true;
+    if (n == 0 && *p == '0')
+      continue;
+    if (n == 2 * 20)
+      return casc_error_set(e, CASC_ERR_USAGE, "serial '%s': longer than 20 octets (RFC 5280 "
+                                               "4.1.2.2)", in);
+    digits[n++] = (char)toupper((unsigned char)*p);
+  }
+  if (!any)
     return casc_error_set(e, CASC_ERR_USAGE, "serial '%s': not a hexadecimal serial number", in);
-  for (size_t i = 0; i < n; i++)
-    if (!isxdigit((unsigned char)p[i]) && p[i] != ':')
-      return casc_error_set(e, CASC_ERR_USAGE,
-                            "serial '%s': not a hexadecimal serial number", in);
-  char digits[128];
-  size_t d = 0;
-  for (size_t i = 0; i < n && d + 1 < sizeof digits; i++)
-    if (p[i] != ':')
-      digits[d++] = p[i];
-  digits[d] = '\0';
-  BIGNUM *bn = NULL;
-  if (BN_hex2bn(&bn, digits) == 0)
-    return casc_error_set(e, CASC_ERR_USAGE, "serial '%s': not a hexadecimal serial number", in);
-  casc_err rc = bn_to_serial(bn, out, in, e);
-  BN_free(bn);
-  return rc;
+  size_t pad = n == 0 ? 2 : n % 2; /* zero is "00"; an odd count gets its leading 0 */
+  memset(out, '0', pad);
+  memcpy(out + pad, digits, n);
+  out[pad + n] = '\0';
+  return CASC_OK;
 }
 
 casc_err casc_serial_from_cert(const X509 *cert, char out[CASC_SERIAL_MAX], casc_error *e) {

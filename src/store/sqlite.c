@@ -379,7 +379,7 @@ static casc_err sq_cert_revoke(casc_store *s, const char *serial, time_t at, int
   if (sqlite3_step(q) != SQLITE_DONE)
     rc = db_error(st, e, "revoke");
   else if (sqlite3_changes(st->db) == 0) {
-    casc_cert_rec rec;
+    casc_cert_rec rec = {0};
     rc = sq_cert_get(s, serial, &rec, e);
     if (rc == CASC_OK)
       rc = casc_error_set(e, CASC_ERR_ALREADY_REVOKED, "serial %s: already revoked", serial);
