@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void format_into(casc_error *e, casc_err code, const char *fmt, va_list ap) {
+__attribute__((format(printf, 3, 0))) static void format_into(casc_error *e, casc_err code,
+                                                              const char *fmt, va_list ap) {
   if (e == NULL)
     return;
   e->code = code;

@@ -145,15 +145,21 @@ static casc_err subject_for(const casc_issue_request *req, const casc_profile_de
                             const dns_list *dns, X509_NAME **out, casc_error *e) {
   if (def->id == CASC_PROFILE_TLS_SERVER) {
     /* BR 7.1.2.7.2 (domain-validated): the subject holds at most a
-     * commonName, and that must be one of the SANs; casc uses the first. */
+     * commonName, and that must be one of the SANs; casc uses the first
+     * that fits its 64 characters (RFC 5280 ub-common-name), and leaves
+     * the subject empty (the SAN then critical) when none does. */
     X509_NAME *name = X509_NAME_new();
-    if (name == NULL || X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-                                                   (const unsigned char *)dns->names[0], -1, -1,
-                                                   0) != 1) {
-      X509_NAME_free(name);
-      return casc_error_ssl(e, CASC_ERR_POLICY,
-                            "DNS name '%s' does not fit a commonName (64 characters)",
-                            dns->names[0]);
+    if (name == NULL)
+      return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < dns->n; i++) {
+      if (strlen(dns->names[i]) > 64)
+        continue;
+      if (X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+                                     (const unsigned char *)dns->names[i], -1, -1, 0) != 1) {
+        X509_NAME_free(name);
+        return casc_error_ssl(e, CASC_ERR_NOMEM, "subject commonName");
+      }
+      break;
     }
     *out = name;
     return CASC_OK;

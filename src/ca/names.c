@@ -171,8 +171,9 @@ void casc_name_format(const X509_NAME *name, char *buf, size_t bufsz) {
     long len = BIO_get_mem_data(mem, &data);
     if (len >= (long)bufsz)
       len = (long)bufsz - 1;
-    memcpy(buf, data, (size_t)len);
-    buf[len] = '\0';
+    if (len > 0)
+      memcpy(buf, data, (size_t)len);
+    buf[len > 0 ? len : 0] = '\0';
   }
   BIO_free(mem);
 }

@@ -250,6 +250,21 @@ class TestIssue(CascTestCase):
                             "--key-out", self.path("n.key"), ca=self.ca)
                 self.assert_one_line_error(proc, 1, rule)
 
+    def test_long_names_leave_the_common_name(self):
+        long = "a" * 60 + ".example-long-name.com"  # fits a dNSName, not a commonName
+        leaf = self.path("long.pem")
+        casc("issue", "--profile", "tls-server", "--dns", long, "-o", leaf,
+             "--key-out", self.path("long.key"), ca=self.ca, check=True)
+        cert = load(leaf)
+        self.assertEqual(len(cert.subject), 0)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        self.assertTrue(san.critical, "RFC 5280 4.2.1.6: critical with an empty subject")
+        self.assertEqual(san.value.get_values_for_type(x509.DNSName), [long])
+        chain = os.path.join(self.ca, "certs", "issuing-ca.pem")
+        self.assertIn(": OK", run("openssl", "verify", "-CAfile",
+                                  os.path.join(self.ca, "certs", "root-ca.pem"),
+                                  "-untrusted", chain, leaf).stdout)
+
     def test_shard_in_crl_url_is_stable(self):
         cdps = {}
         for i in range(12):
