@@ -63,6 +63,19 @@ typedef struct {
   unsigned char hash[CASC_HASH_LEN];
 } casc_audit_entry;
 
+/* A revoked certificate as a CRL or an OCSP responder needs it: no DER,
+ * so that a walk over a million of them stays cheap. */
+typedef struct {
+  char serial[CASC_SERIAL_MAX];
+  char profile[CASC_NAME_MAX];
+  time_t not_after;
+  time_t revoked_at;
+  int reason;             /* -1 when none */
+  time_t invalidity_date; /* 0 when none */
+} casc_revoked_entry;
+
+typedef casc_err (*casc_revoked_cb)(const casc_revoked_entry *entry, void *arg, casc_error *e);
+
 /* Called for each row; a non-OK return stops the walk and is passed back. */
 typedef casc_err (*casc_cert_cb)(const casc_cert_rec *rec, void *arg, casc_error *e);
 typedef casc_err (*casc_audit_cb)(const casc_audit_entry *entry, void *arg, casc_error *e);
@@ -85,6 +98,10 @@ typedef struct casc_store_ops {
                           time_t invalidity_date, casc_error *e);
   casc_err (*audit_add)(casc_store *s, const casc_audit_entry *entry, casc_error *e);
   casc_err (*audit_last)(casc_store *s, casc_audit_entry *out, bool *found, casc_error *e);
+  casc_err (*revoked_walk)(casc_store *s, int64_t issuer_id, casc_revoked_cb cb, void *arg,
+                          casc_error *e);
+  casc_err (*crl_number_next)(casc_store *s, int64_t issuer_id, int shard, int64_t *number,
+                              casc_error *e);
   /* Entries with seq >= from_seq, in order. */
   casc_err (*audit_walk)(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
                          casc_error *e);
@@ -103,6 +120,8 @@ casc_err casc_store_open(const char *dsn, bool create, casc_store **out, casc_er
  * schema to the current version. */
 casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out, casc_error *e);
 void casc_store_close(casc_store *s);
+/* The schema version this casc writes (PRAGMA user_version for SQLite). */
+int casc_store_schema_version(void);
 
 casc_err casc_store_begin(casc_store *s, casc_error *e);
 casc_err casc_store_commit(casc_store *s, casc_error *e);
@@ -127,6 +146,16 @@ casc_err casc_store_cert_list(casc_store *s, const casc_cert_filter *f, casc_cer
 casc_err casc_store_cert_revoke(casc_store *s, const char *serial, time_t at, int reason,
                                 time_t invalidity_date, casc_error *e);
 void casc_cert_rec_clear(casc_cert_rec *rec);
+
+/* Every revoked certificate of one issuer, in serial order. */
+casc_err casc_store_revoked_walk(casc_store *s, int64_t issuer_id, casc_revoked_cb cb, void *arg,
+                                 casc_error *e);
+/* The next CRL number of an issuer's CRL (shard -1: the full CRL), one more
+ * than the last handed out, durably, so that numbers strictly increase
+ * across restarts (RFC 5280 5.2.3). Runs in its own transaction unless the
+ * caller has one open. */
+casc_err casc_store_crl_number_next(casc_store *s, int64_t issuer_id, int shard,
+                                   int64_t *number, casc_error *e);
 casc_cert_status casc_cert_status_at(const casc_cert_rec *rec, time_t now);
 const char *casc_cert_status_name(casc_cert_status st);
 

@@ -204,30 +204,50 @@ static const char *allow_of(unsigned methods) {
 
 /* If-None-Match (RFC 9110 13.1.2): "*" or a list of entity tags, compared
  * weakly. A malformed list matches nothing, which only costs a full
- * response. */
-static bool etag_list_matches(const char *s, size_t len, const char *etag, size_t etag_len) {
-  size_t i = 0;
-  while (i < len) {
+ * response.
+ *
+ * The whole value is checked before a match counts. The first version
+ * returned on the first matching tag and took anything that started with
+ * "*", so `"<etag>", junk` and `*junk` were answered 304 although the
+ * comment above (and RFC 9110's grammar) make them malformed. Entity-tag
+ * characters are checked as well (etagc: %x21 / %x23-7E / obs-text), so
+ * a tag with a space, a control character or a NUL in it is malformed too. */
+static bool is_etagc(unsigned char c) { return c == 0x21 || (c >= 0x23 && c != 0x7f); }
+
+static size_t skip_ows(const char *s, size_t len, size_t i) {
+  while (i < len && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  return i;
+}
+
+bool casc_http_etag_list_matches(const char *s, size_t len, const char *etag, size_t etag_len) {
+  bool match = false;
+  size_t i = skip_ows(s, len, 0);
+  if (i < len && s[i] == '*')
+    return skip_ows(s, len, i + 1) == len; /* "*" stands alone */
+  for (;;) {
+    /* #entity-tag: empty elements between commas are allowed */
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
       i++;
     if (i == len)
       break;
-    if (s[i] == '*')
-      return true;
     if (len - i >= 2 && s[i] == 'W' && s[i + 1] == '/')
       i += 2;
     if (i == len || s[i] != '"')
       return false;
     size_t start = i++;
-    while (i < len && s[i] != '"')
+    while (i < len && is_etagc((unsigned char)s[i]))
       i++;
-    if (i == len)
+    if (i == len || s[i] != '"')
       return false;
     i++;
     if (i - start == etag_len && memcmp(s + start, etag, etag_len) == 0)
-      return true;
+      match = true;
+    i = skip_ows(s, len, i);
+    if (i < len && s[i] != ',')
+      return false;
   }
-  return false;
+  return match;
 }
 
 static bool if_none_match(h2o_req_t *req, const char *etag) {
@@ -235,7 +255,7 @@ static bool if_none_match(h2o_req_t *req, const char *etag) {
   ssize_t at = -1;
   while ((at = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, at)) != -1) {
     const h2o_iovec_t *v = &req->headers.entries[at].value;
-    if (etag_list_matches(v->base, v->len, etag, etag_len))
+    if (casc_http_etag_list_matches(v->base, v->len, etag, etag_len))
       return true;
   }
   return false;
@@ -323,6 +343,12 @@ int casc_http_dispatch(h2o_handler_t *self, h2o_req_t *req) {
     head = true;
   } else if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"))) {
     method = CASC_HTTP_POST;
+  }
+  /* h2o's own limit is max_body + 1 (see casc_http_server_new): a body of
+   * exactly that many bytes arrives here and is refused as h2o would. */
+  if (req->entity.base != NULL && req->entity.len > s->max_body) {
+    send_text(req, 413, "request body too large\n", NULL, head);
+    return 0;
   }
   /* path_normalized has no query and no "." or ".." segments: routes match
    * what the path means, not how it is spelled. */

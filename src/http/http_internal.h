@@ -32,6 +32,7 @@ struct casc_http_server {
   size_t n_resources;
   struct http_route *routes;       /* the caller's, then the built-in ones */
   size_t n_routes;
+  size_t max_body;                 /* bytes of a request body, at most */
   int drain_ms;
   int nthreads;
   struct http_worker *workers;
@@ -53,5 +54,12 @@ casc_err casc_http_tables_init(casc_http_server *s, const casc_http_config *cfg,
 void casc_http_tables_free(casc_http_server *s);
 /* h2o's on_req: routes a request and answers it; always returns 0. */
 int casc_http_dispatch(h2o_handler_t *self, h2o_req_t *req);
+
+/* Whether the If-None-Match value s (len bytes, not NUL-terminated, from the
+ * client) matches etag (a quoted strong entity tag, as in http_resource):
+ * "*", or a list holding etag or W/etag. A malformed value matches
+ * nothing. Not static so that the unit tests and fuzz/fuzz_http_etag.c can
+ * reach it. */
+bool casc_http_etag_list_matches(const char *s, size_t len, const char *etag, size_t etag_len);
 
 #endif

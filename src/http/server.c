@@ -416,8 +416,13 @@ casc_err casc_http_server_new(const casc_http_config *cfg, casc_http_server **ou
 
   h2o_config_init(&s->globalconf);
   s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("casc"));
-  s->globalconf.max_request_entity_size = cfg->max_body != 0 ? cfg->max_body
-                                                             : CASC_HTTP_DEFAULT_MAX_BODY;
+  s->max_body = cfg->max_body != 0 ? cfg->max_body : CASC_HTTP_DEFAULT_MAX_BODY;
+  /* One more than the limit: libh2o 2.2 refuses a Content-Length over
+   * max_request_entity_size but a chunked body that reaches it, so a chunked
+   * body of exactly max_body bytes got 413. With the extra byte h2o refuses
+   * chunked bodies over the limit, and casc_http_dispatch the one
+   * Content-Length that slips through (max_body + 1). */
+  s->globalconf.max_request_entity_size = s->max_body < SIZE_MAX ? s->max_body + 1 : SIZE_MAX;
   /* HTTP/1.x only (see http.h); h2o's own timeouts stay: a request must
    * arrive within http1.req_timeout, idle keep-alive included. */
   s->globalconf.http1.upgrade_to_http2 = 0;

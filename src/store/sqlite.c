@@ -68,6 +68,13 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+    /* 2: CRL numbers, and revoked certificates by issuer in serial order */
+    "CREATE TABLE crl_numbers ("
+    "  issuer_id INTEGER NOT NULL REFERENCES issuers(id),"
+    "  shard INTEGER NOT NULL,"
+    "  number INTEGER NOT NULL,"
+    "  PRIMARY KEY (issuer_id, shard));"
+    "CREATE INDEX certificates_revoked ON certificates (issuer_id, serial) WHERE revoked = 1;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -389,6 +396,55 @@ static casc_err sq_cert_revoke(casc_store *s, const char *serial, time_t at, int
   return rc;
 }
 
+static casc_err sq_revoked_walk(casc_store *s, int64_t issuer_id, casc_revoked_cb cb, void *arg,
+                                casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT serial, profile, not_after, revoked_at, reason, invalidity_date "
+                         "FROM certificates WHERE issuer_id = ? AND revoked = 1 ORDER BY serial",
+                         -1, &q, NULL) != SQLITE_OK)
+    return db_error(st, e, "revoked certificates");
+  sqlite3_bind_int64(q, 1, issuer_id);
+  casc_err rc = CASC_OK;
+  int r;
+  while (rc == CASC_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    casc_revoked_entry entry;
+    copy_text(entry.serial, sizeof entry.serial, sqlite3_column_text(q, 0));
+    copy_text(entry.profile, sizeof entry.profile, sqlite3_column_text(q, 1));
+    entry.not_after = (time_t)sqlite3_column_int64(q, 2);
+    entry.revoked_at = (time_t)sqlite3_column_int64(q, 3);
+    entry.reason = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 4);
+    entry.invalidity_date = (time_t)sqlite3_column_int64(q, 5);
+    rc = cb(&entry, arg, e);
+  }
+  if (rc == CASC_OK && r != SQLITE_DONE)
+    rc = db_error(st, e, "revoked certificates");
+  sqlite3_finalize(q);
+  return rc;
+}
+
+static casc_err sq_crl_number_next(casc_store *s, int64_t issuer_id, int shard, int64_t *number,
+                                   casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL;
+  casc_err rc = CASC_OK;
+  if (sqlite3_prepare_v2(st->db,
+                         "INSERT INTO crl_numbers (issuer_id, shard, number) VALUES (?, ?, 1) "
+                         "ON CONFLICT (issuer_id, shard) DO UPDATE SET number = number + 1 "
+                         "RETURNING number",
+                         -1, &q, NULL) != SQLITE_OK)
+    return db_error(st, e, "CRL number");
+  sqlite3_bind_int64(q, 1, issuer_id);
+  sqlite3_bind_int(q, 2, shard);
+  if (sqlite3_step(q) == SQLITE_ROW)
+    *number = sqlite3_column_int64(q, 0);
+  else
+    rc = db_error(st, e, "CRL number");
+  sqlite3_finalize(q);
+  return rc;
+}
+
 static casc_err read_audit_row(sqlite3_stmt *q, casc_audit_entry *out, casc_error *e) {
   memset(out, 0, sizeof *out);
   out->seq = sqlite3_column_int64(q, 0);
@@ -474,10 +530,14 @@ static const casc_store_ops sqlite_ops = {
     .cert_get = sq_cert_get,
     .cert_list = sq_cert_list,
     .cert_revoke = sq_cert_revoke,
+    .revoked_walk = sq_revoked_walk,
+    .crl_number_next = sq_crl_number_next,
     .audit_add = sq_audit_add,
     .audit_last = sq_audit_last,
     .audit_walk = sq_audit_walk,
 };
+
+int casc_store_schema_version(void) { return SCHEMA_VERSION; }
 
 static casc_err migrate(sqlite_store *st, casc_error *e) {
   sqlite3_stmt *q = NULL;

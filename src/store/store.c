@@ -58,6 +58,24 @@ casc_err casc_store_cert_revoke(casc_store *s, const char *serial, time_t at, in
   return s->ops->cert_revoke(s, serial, at, reason, invalidity_date, e);
 }
 
+casc_err casc_store_revoked_walk(casc_store *s, int64_t issuer_id, casc_revoked_cb cb, void *arg,
+                                 casc_error *e) {
+  return s->ops->revoked_walk(s, issuer_id, cb, arg, e);
+}
+
+casc_err casc_store_crl_number_next(casc_store *s, int64_t issuer_id, int shard,
+                                   int64_t *number, casc_error *e) {
+  bool own = !s->in_transaction;
+  casc_err rc = own ? casc_store_begin(s, e) : CASC_OK;
+  if (rc == CASC_OK)
+    rc = s->ops->crl_number_next(s, issuer_id, shard, number, e);
+  if (own && rc == CASC_OK)
+    rc = casc_store_commit(s, e);
+  if (own && rc != CASC_OK)
+    casc_store_rollback(s);
+  return rc;
+}
+
 void casc_cert_rec_clear(casc_cert_rec *rec) {
   if (rec == NULL)
     return;

@@ -130,7 +130,7 @@ static void test_open_creates_and_migrates(void **state) {
   fixture *f = *state;
   open_store(f);
   assert_true(util_exists(f->db));
-  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), casc_store_schema_version());
   assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                   "name IN ('meta', 'issuers', 'certificates', 'audit_log')"),
                    4);
@@ -158,7 +158,7 @@ static void test_reopen_keeps_data(void **state) {
   assert_int_equal(casc_store_meta_set(f->s, "k", "v1", &e), CASC_OK);
   assert_int_equal(casc_store_meta_set(f->s, "k", "v2", &e), CASC_OK); /* replaces */
   reopen_store(f);
-  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1); /* not migrated twice */
+  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), casc_store_schema_version()); /* not migrated twice */
   assert_int_equal(casc_store_meta_get(f->s, "k", v, sizeof v, &e), CASC_OK);
   assert_string_equal(v, "v2");
   assert_int_equal(casc_store_meta_get(f->s, "missing", v, sizeof v, &e), CASC_ERR_NOT_FOUND);
@@ -450,6 +450,82 @@ static void test_cert_revoke(void **state) {
   assert_int_equal(raw_int(f->db, "SELECT count(*) FROM certificates WHERE serial = '7F01' AND "
                                   "reason IS NULL AND invalidity_date IS NULL"),
                    1);
+}
+
+static casc_err collect_revoked(const casc_revoked_entry *entry, void *arg, casc_error *e) {
+  (void)e;
+  char *out = arg;
+  snprintf(out + strlen(out), 256 - strlen(out), "%s:%d:%lld;", entry->serial, entry->reason,
+           (long long)entry->invalidity_date);
+  return CASC_OK;
+}
+
+static void test_revoked_walk(void **state) {
+  fixture *f = *state;
+  casc_error e = {0};
+  open_store(f);
+  add_issuers(f);
+  time_t nb = util_utc(2026, 1, 1, 0, 0, 0);
+  static const char *const serials[] = {"7F03", "7F01", "7F02", "7F00"};
+  for (size_t i = 0; i < 4; i++) {
+    casc_cert_rec r = make_rec(serials[i], i == 3 ? f->root_id : f->sub_id, nb, nb + 86400);
+    assert_int_equal(casc_store_cert_add(f->s, &r, &e), CASC_OK);
+  }
+  assert_int_equal(casc_store_cert_revoke(f->s, "7F03", nb + 10, 1, nb + 5, &e), CASC_OK);
+  assert_int_equal(casc_store_cert_revoke(f->s, "7F01", nb + 10, -1, 0, &e), CASC_OK);
+  assert_int_equal(casc_store_cert_revoke(f->s, "7F00", nb + 10, 4, 0, &e), CASC_OK);
+  char out[256] = "";
+  /* only the issuer's own, only the revoked, in serial order */
+  assert_int_equal(casc_store_revoked_walk(f->s, f->sub_id, collect_revoked, out, &e), CASC_OK);
+  char want[128];
+  snprintf(want, sizeof want, "7F01:-1:0;7F03:1:%lld;", (long long)(nb + 5));
+  assert_string_equal(out, want);
+}
+
+static void test_crl_numbers(void **state) {
+  fixture *f = *state;
+  casc_error e = {0};
+  int64_t n = 0;
+  open_store(f);
+  add_issuers(f);
+  for (int64_t want = 1; want <= 3; want++) {
+    assert_int_equal(casc_store_crl_number_next(f->s, f->sub_id, 2, &n, &e), CASC_OK);
+    assert_int_equal(n, want);
+  }
+  /* each issuer and shard counts on its own */
+  assert_int_equal(casc_store_crl_number_next(f->s, f->sub_id, -1, &n, &e), CASC_OK);
+  assert_int_equal(n, 1);
+  assert_int_equal(casc_store_crl_number_next(f->s, f->root_id, 2, &n, &e), CASC_OK);
+  assert_int_equal(n, 1);
+  /* across a restart they go on increasing */
+  reopen_store(f);
+  assert_int_equal(casc_store_crl_number_next(f->s, f->sub_id, 2, &n, &e), CASC_OK);
+  assert_int_equal(n, 4);
+  /* a rolled-back transaction hands the number out again: nothing published it */
+  assert_int_equal(casc_store_begin(f->s, &e), CASC_OK);
+  assert_int_equal(casc_store_crl_number_next(f->s, f->sub_id, 2, &n, &e), CASC_OK);
+  assert_int_equal(n, 5);
+  casc_store_rollback(f->s);
+  assert_int_equal(casc_store_crl_number_next(f->s, f->sub_id, 2, &n, &e), CASC_OK);
+  assert_int_equal(n, 5);
+}
+
+static void test_migration_from_version_1(void **state) {
+  fixture *f = *state;
+  open_store(f);
+  add_issuers(f);
+  casc_store_close(f->s);
+  f->s = NULL;
+  /* back to what schema 1 had */
+  assert_int_equal(raw_exec(f->db, "DROP TABLE crl_numbers; DROP INDEX certificates_revoked; "
+                                   "PRAGMA user_version = 1;", NULL, 0),
+                   SQLITE_OK);
+  reopen_store(f);
+  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), casc_store_schema_version());
+  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                  "('crl_numbers', 'certificates_revoked')"),
+                   2);
+  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM issuers"), 2); /* data kept */
 }
 
 static void test_rollback(void **state) {
@@ -819,7 +895,7 @@ static void test_store_open_dsn(void **state) {
   assert_int_equal(casc_store_open(f->db, true, &s, &e), CASC_OK);
   assert_non_null(s);
   casc_store_close(s);
-  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), 1);
+  assert_int_equal(raw_int(f->db, "PRAGMA user_version"), casc_store_schema_version());
   casc_store_close(NULL);
 }
 
@@ -860,6 +936,9 @@ int main(void) {
       T(test_cert_add_get),
       T(test_cert_list_filters),
       T(test_cert_revoke),
+      T(test_revoked_walk),
+      T(test_crl_numbers),
+      T(test_migration_from_version_1),
       T(test_rollback),
       T(test_audit_append_verify),
       T(test_audit_tamper_details),
