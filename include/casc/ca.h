@@ -30,6 +30,8 @@ typedef struct {
 casc_err casc_ca_init(const char *dir, const casc_init_opts *opts, casc_error *e);
 
 casc_err casc_ca_open(const char *dir, casc_ca **out, casc_error *e);
+/* For commands that only read: no write access to DIR needed. */
+casc_err casc_ca_open_readonly(const char *dir, casc_ca **out, casc_error *e);
 void casc_ca_close(casc_ca *ca);
 casc_store *casc_ca_store(casc_ca *ca);
 const char *casc_ca_dir(const casc_ca *ca);

@@ -61,7 +61,18 @@ typedef struct {
   char op[CASC_NAME_MAX];
   char *details;                /* owned; JSON */
   unsigned char hash[CASC_HASH_LEN];
+  unsigned char sig[160];       /* the audit key's signature over hash */
+  size_t sig_len;
 } casc_audit_entry;
+
+/* Each entry is signed when it is appended, inside its transaction, so that
+ * an entry someone adds to the database without the audit key is told from
+ * casc's own even before the next checkpoint covers it. */
+typedef casc_err (*casc_audit_sign_fn)(void *arg, const unsigned char hash[CASC_HASH_LEN],
+                                       unsigned char *sig, size_t *sig_len, casc_error *e);
+typedef casc_err (*casc_audit_verify_fn)(void *arg, const unsigned char hash[CASC_HASH_LEN],
+                                         const unsigned char *sig, size_t sig_len,
+                                         casc_error *e);
 
 /* A revoked certificate as a CRL or an OCSP responder needs it: no DER,
  * so that a walk over a million of them stays cheap. */
@@ -75,6 +86,33 @@ typedef struct {
 } casc_revoked_entry;
 
 typedef casc_err (*casc_revoked_cb)(const casc_revoked_entry *entry, void *arg, casc_error *e);
+
+/* A stored, presigned OCSP response (casc/ocsp.h). */
+typedef struct {
+  int64_t id;                   /* set by the store: grows with every write, so that a
+                                   reader can ask for what changed since the id it saw */
+  int64_t issuer_id;
+  char serial[CASC_SERIAL_MAX];
+  int status;                   /* 0 good, 1 revoked */
+  time_t revoked_at;
+  int reason;                   /* -1 when none */
+  time_t this_update, next_update, refresh_at;
+  const unsigned char *der;     /* borrowed: valid during the call only */
+  size_t der_len;
+} casc_ocsp_row;
+
+/* A certificate whose OCSP response must be (re)signed. */
+typedef struct {
+  int64_t cursor;               /* for casc_store_ocsp_due's paging */
+  int64_t issuer_id;
+  char serial[CASC_SERIAL_MAX];
+  bool revoked;
+  time_t revoked_at;
+  int reason;                   /* -1 when none */
+} casc_ocsp_todo;
+
+typedef casc_err (*casc_ocsp_row_cb)(const casc_ocsp_row *row, void *arg, casc_error *e);
+typedef casc_err (*casc_ocsp_todo_cb)(const casc_ocsp_todo *todo, void *arg, casc_error *e);
 
 /* Called for each row; a non-OK return stops the walk and is passed back. */
 typedef casc_err (*casc_cert_cb)(const casc_cert_rec *rec, void *arg, casc_error *e);
@@ -102,6 +140,13 @@ typedef struct casc_store_ops {
                           casc_error *e);
   casc_err (*crl_number_next)(casc_store *s, int64_t issuer_id, int shard, int64_t *number,
                               casc_error *e);
+  casc_err (*ocsp_put)(casc_store *s, const casc_ocsp_row *row, casc_error *e);
+  casc_err (*ocsp_since)(casc_store *s, int64_t after_id, casc_ocsp_row_cb cb, void *arg,
+                         casc_error *e);
+  casc_err (*ocsp_due)(casc_store *s, time_t now, int64_t after, size_t limit,
+                       casc_ocsp_todo_cb cb, void *arg, casc_error *e);
+  casc_err (*ocsp_pending_take)(casc_store *s, size_t limit, casc_ocsp_todo_cb cb, void *arg,
+                                casc_error *e);
   /* Entries with seq >= from_seq, in order. */
   casc_err (*audit_walk)(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
                          casc_error *e);
@@ -110,12 +155,21 @@ typedef struct casc_store_ops {
 struct casc_store {
   const casc_store_ops *ops;
   int in_transaction;
+  casc_audit_sign_fn audit_sign; /* NULL: entries are appended unsigned */
+  void *audit_sign_arg;
 };
+
+/* Sets how casc_store_audit_append signs entries. */
+void casc_store_set_audit_signer(casc_store *s, casc_audit_sign_fn fn, void *arg);
 
 /* Opens the store a DSN names: "postgresql://..." for PostgreSQL (not built
  * yet: CASC_ERR_USAGE), anything else a SQLite file path. Callers use this,
  * so a new backend changes no caller. */
 casc_err casc_store_open(const char *dsn, bool create, casc_store **out, casc_error *e);
+/* For commands that only read (list, show, audit verify): works for a user
+ * who may read the CA directory but not write it, and never migrates. */
+casc_err casc_store_open_readonly(const char *dsn, casc_store **out, casc_error *e);
+casc_err casc_store_open_sqlite_readonly(const char *path, casc_store **out, casc_error *e);
 /* Opens (creating when `create`) the SQLite store at path and migrates its
  * schema to the current version. */
 casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out, casc_error *e);
@@ -156,6 +210,27 @@ casc_err casc_store_revoked_walk(casc_store *s, int64_t issuer_id, casc_revoked_
  * caller has one open. */
 casc_err casc_store_crl_number_next(casc_store *s, int64_t issuer_id, int shard,
                                    int64_t *number, casc_error *e);
+/* --- presigned OCSP responses ---------------------------------------------
+ * Stores a response, replacing the one of the same issuer and serial, with
+ * a new id. A "good" response never replaces a "revoked" one: a presigning
+ * pass that read the certificate before a revocation committed cannot undo
+ * the revocation's response. */
+casc_err casc_store_ocsp_put(casc_store *s, const casc_ocsp_row *row, casc_error *e);
+/* Every stored response with an id above after_id, in id order. */
+casc_err casc_store_ocsp_since(casc_store *s, int64_t after_id, casc_ocsp_row_cb cb, void *arg,
+                               casc_error *e);
+/* Certificates after cursor `after` (0: from the start), at most limit, that
+ * need a response signed at `now`: unexpired ones, and expired code-signing
+ * and timestamping ones, whose stored response is missing, has reached its
+ * refresh_at, or disagrees with the certificate about revocation. */
+casc_err casc_store_ocsp_due(casc_store *s, time_t now, int64_t after, size_t limit,
+                             casc_ocsp_todo_cb cb, void *arg, casc_error *e);
+/* The database queues every certificate inserted or revoked (triggers, so
+ * no writer can forget); this hands out at most limit of them and removes
+ * them from the queue, in one transaction. */
+casc_err casc_store_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo_cb cb,
+                                      void *arg, casc_error *e);
+
 casc_cert_status casc_cert_status_at(const casc_cert_rec *rec, time_t now);
 const char *casc_cert_status_name(casc_cert_status st);
 
@@ -174,9 +249,11 @@ casc_err casc_store_audit_verify(casc_store *s, int64_t checkpoint_seq,
  * from_hash, and every later entry must chain onto it. O(new entries), so
  * that each command can re-sign the head without re-reading the whole log
  * and without ever blessing a tail someone rewrote. from_seq 0: the whole
- * log. */
+ * log. With `verify`, each entry after from_seq must also carry a valid
+ * signature. */
 casc_err casc_store_audit_verify_since(casc_store *s, int64_t from_seq,
                                        const unsigned char from_hash[CASC_HASH_LEN],
+                                       casc_audit_verify_fn verify, void *verify_arg,
                                        int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
                                        casc_error *e);
 casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);

@@ -7,9 +7,12 @@
  * so a rewritten tail is never blessed. */
 #include "ca_internal.h"
 
+#include <fcntl.h>
 #include <openssl/pem.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -100,6 +103,35 @@ out:
   return rc;
 }
 
+static casc_err verify_entry(void *arg, const unsigned char hash[CASC_HASH_LEN],
+                             const unsigned char *sig, size_t sig_len, casc_error *e) {
+  if (sig_len == 0)
+    return casc_error_set(e, CASC_ERR_INTEGRITY, "unsigned audit entry");
+  return sign_or_verify(arg, false, hash, CASC_HASH_LEN, (unsigned char *)sig, &sig_len, e);
+}
+
+/* Serializes checkpoint writers: without it two commands could each read
+ * the old checkpoint and the one holding the older head would write last,
+ * leaving a committed entry unsigned. The lock file is never removed. */
+static int lock_checkpoint(const char *dir, casc_error *e) {
+  char path[PATH_MAX];
+  if (casc_path_join(path, sizeof path, dir, "audit.lock", e) != CASC_OK)
+    return -1;
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    casc_error_set(e, CASC_ERR_IO, "%s: %s", path, strerror(errno));
+    return -1;
+  }
+  while (flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      casc_error_set(e, CASC_ERR_IO, "%s: lock: %s", path, strerror(errno));
+      close(fd);
+      return -1;
+    }
+  }
+  return fd;
+}
+
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
                                bool first, casc_error *e) {
   int64_t head_seq;
@@ -109,42 +141,66 @@ casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *aud
   size_t siglen = sizeof sig;
   checkpoint prev = {0};
   bool present;
+  int lock = lock_checkpoint(dir, e);
+  if (lock < 0)
+    return e != NULL ? e->code : CASC_ERR_IO;
   casc_err rc = checkpoint_read(dir, audit_key, &prev, &present, e);
   if (rc != CASC_OK)
-    return rc;
-  if (!present && !first)
-    return casc_error_set(e, CASC_ERR_INTEGRITY,
-                          "%s/%s: the signed audit checkpoint is missing (run casc audit verify)",
-                          dir, CASC_CHECKPOINT_FILE);
-  if ((rc = casc_store_audit_verify_since(store, present ? prev.seq : 0, prev.head, &head_seq,
-                                         head, e)) != CASC_OK)
-    return rc;
-  if (present && head_seq == prev.seq)
-    return CASC_OK; /* nothing new; a concurrent command signed it already */
+    goto out;
+  if (!present && !first) {
+    rc = casc_error_set(e, CASC_ERR_INTEGRITY,
+                        "%s/%s: the signed audit checkpoint is missing (run casc audit verify)",
+                        dir, CASC_CHECKPOINT_FILE);
+    goto out;
+  }
+  /* Only what casc itself appended, chained onto the last signed head, is
+   * signed over. */
+  if ((rc = casc_store_audit_verify_since(store, present ? prev.seq : 0, prev.head, verify_entry,
+                                         audit_key, &head_seq, head, e)) != CASC_OK)
+    goto out;
+  if (present && head_seq <= prev.seq)
+    goto out; /* nothing new: a concurrent command signed it already */
   casc_hex_encode(head, CASC_HASH_LEN, hex);
   casc_time_format(casc_now(), when);
   int n = snprintf(body, sizeof body, CHECKPOINT_MAGIC "seq: %lld\nhead: %s\ntime: %s\n",
                    (long long)head_seq, hex, when);
   rc = sign_or_verify(audit_key, true, (const unsigned char *)body, (size_t)n, sig, &siglen, e);
   if (rc != CASC_OK)
-    return rc;
+    goto out;
   char sighex[2 * sizeof sig + 1];
   casc_hex_encode(sig, siglen, sighex);
   n = snprintf(file, sizeof file, "%ssig: %s\n", body, sighex);
   if ((rc = casc_path_join(path, sizeof path, dir, CASC_CHECKPOINT_FILE, e)) != CASC_OK)
-    return rc;
-  return casc_file_write_atomic(path, file, (size_t)n, 0644, e);
+    goto out;
+  rc = casc_file_write_atomic(path, file, (size_t)n, 0644, e);
+out:
+  close(lock); /* releases the lock */
+  return rc;
+}
+
+static casc_err load_audit_key(casc_ca *ca, casc_error *e) {
+  if (ca->audit_key != NULL)
+    return CASC_OK;
+  char path[PATH_MAX];
+  casc_err rc = casc_ca_path(ca, CASC_AUDIT_KEY_FILE, path, e);
+  if (rc == CASC_OK)
+    rc = casc_key_load(path, &ca->audit_key, e);
+  return rc;
+}
+
+casc_err casc_ca_sign_audit_entry(void *arg, const unsigned char hash[CASC_HASH_LEN],
+                                  unsigned char *sig, size_t *sig_len, casc_error *e) {
+  casc_ca *ca = arg;
+  casc_err rc = load_audit_key(ca, e);
+  if (rc == CASC_OK)
+    rc = sign_or_verify(ca->audit_key, true, hash, CASC_HASH_LEN, sig, sig_len, e);
+  return rc;
 }
 
 casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e) {
-  if (ca->audit_key == NULL) {
-    char path[PATH_MAX];
-    casc_err rc = casc_ca_path(ca, CASC_AUDIT_KEY_FILE, path, e);
-    if (rc == CASC_OK)
-      rc = casc_key_load(path, &ca->audit_key, e);
-    if (rc != CASC_OK)
-      return rc;
-  }
+  casc_err rc = load_audit_key(ca, e);
+  if (rc != CASC_OK)
+    return rc;
   return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, false, e);
 }
 
@@ -214,6 +270,12 @@ casc_err casc_ca_audit_verify(casc_ca *ca, casc_audit_report *report, casc_error
                         (long long)cp.seq);
     goto out;
   }
+  /* Entries after the checkpoint (a command killed before it re-signed the
+   * head) must each carry the audit key's signature. */
+  if (head_seq > cp.seq &&
+      (rc = casc_store_audit_verify_since(ca->store, cp.seq, cp.head, verify_entry, pub,
+                                          &head_seq, head, e)) != CASC_OK)
+    goto out;
   report->entries = head_seq;
   report->checkpoint_seq = cp.seq;
   report->checkpoint_time = cp.time;

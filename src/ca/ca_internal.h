@@ -97,6 +97,9 @@ casc_err casc_ca_commit_issued(casc_ca *ca, X509 *cert, size_t issuer_index,
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
                                bool first, casc_error *e);
 casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e);
+/* casc_audit_sign_fn for a CA (arg): signs with keys/audit.key. */
+casc_err casc_ca_sign_audit_entry(void *arg, const unsigned char hash[CASC_HASH_LEN],
+                                  unsigned char *sig, size_t *sig_len, casc_error *e);
 /* Appends an audit entry whose details are `details` as compact JSON with
  * sorted keys; takes the reference (NULL means out of memory). */
 casc_err casc_audit_append_json(casc_store *store, const char *op, json_t *details,

@@ -249,8 +249,10 @@ static casc_err build(casc_ca *ca, const casc_init_opts *opts, casc_error *e) {
       (rc = casc_config_save(path, &cfg, e)) != CASC_OK ||
       (rc = casc_ca_path(ca, CASC_DB_FILE, path, e)) != CASC_OK ||
       (rc = casc_store_open(path, true, &ca->store, e)) != CASC_OK ||
-      (rc = write_audit_key(ca, e)) != CASC_OK ||
-      (rc = make_cas(ca, opts, certs, keys, e)) != CASC_OK ||
+      (rc = write_audit_key(ca, e)) != CASC_OK)
+    goto out;
+  casc_store_set_audit_signer(ca->store, casc_ca_sign_audit_entry, ca);
+  if ((rc = make_cas(ca, opts, certs, keys, e)) != CASC_OK ||
       (rc = casc_ca_load_issuers(ca, e)) != CASC_OK)
     goto out;
   for (size_t i = 0; i < 1 + N_ISSUING; i++) {
@@ -280,20 +282,28 @@ out:
 
 static casc_err check_opts(const casc_init_opts *opts, casc_ca *ca, casc_error *e) {
   const char *url = opts->base_url != NULL ? opts->base_url : CASC_DEFAULT_BASE_URL;
-  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+  /* BR 7.1.2.7.7 and 7.1.2.11.2: OCSP, CRL and caIssuers URLs are plain
+   * HTTP (a client checking revocation must not need TLS, which needs
+   * revocation checking); paths are appended, so no query or fragment. */
+  if (strncmp(url, "http://", 7) != 0 || url[7] == '\0' || url[7] == '/')
     return casc_error_set(e, CASC_ERR_USAGE,
-                          "--base-url %s: must be an http:// URL (RFC 5280 4.2.1.13: CRLs and "
-                          "OCSP are fetched over plain HTTP)",
+                          "--base-url %s: must be an http://HOST[:PORT][/PATH] URL (BR "
+                          "7.1.2.7.7: OCSP and CRLs are served over plain HTTP)",
                           url);
-  if (strlen(url) >= 256 || strpbrk(url, " \t\n\"<>") != NULL)
-    return casc_error_set(e, CASC_ERR_USAGE, "--base-url %s: not a usable URL", url);
+  if (strlen(url) >= 200 || strpbrk(url, " \t\r\n\"<>?#\\{}|^`") != NULL)
+    return casc_error_set(e, CASC_ERR_USAGE,
+                          "--base-url %s: not a usable URL (no spaces, query or fragment)", url);
   snprintf(ca->base_url, sizeof ca->base_url, "%s", url);
   size_t n = strlen(ca->base_url);
   while (n > 0 && ca->base_url[n - 1] == '/')
     ca->base_url[--n] = '\0';
   const char *name = opts->name != NULL ? opts->name : "casc Demo";
-  if (*name == '\0' || strlen(name) > 40 || strchr(name, '\n') != NULL)
-    return casc_error_set(e, CASC_ERR_USAGE, "--name '%s': 1 to 40 characters", name);
+  /* The longest subject casc builds from it, "NAME Timestamping CA OCSP
+   * Responder", must fit a commonName's 64 characters (RFC 5280). */
+  size_t longest_suffix = strlen(" Timestamping CA OCSP Responder");
+  if (*name == '\0' || strlen(name) + longest_suffix > 64 || strpbrk(name, "\n\r") != NULL)
+    return casc_error_set(e, CASC_ERR_USAGE, "--name '%s': 1 to %zu characters", name,
+                          64 - longest_suffix);
   snprintf(ca->name, sizeof ca->name, "%s", name);
   const char *country = opts->country != NULL ? opts->country : "XX";
   if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||

@@ -99,18 +99,71 @@ static casc_err build_san(const dns_list *l, GENERAL_NAMES **out, casc_error *e)
 
 static casc_err find_issuer(casc_ca *ca, const casc_profile_def *def, const char *name,
                             size_t *index, casc_error *e) {
+  /* The profile names its issuer. Only a delegated OCSP responder may come
+   * from another issuing CA (each has its own, RFC 6960 4.2.2.2), and never
+   * from the root, which signs no end-entity certificate (BR 6.1.7). */
+  if (name != NULL && def->id != CASC_PROFILE_OCSP_SIGNING)
+    return casc_error_set(e, CASC_ERR_POLICY,
+                          "--issuer is only for ocsp-signing certificates: %s certificates come "
+                          "from their purpose's issuing CA (BR 7.1.2.10.6, CSBR 7.1.2.2)",
+                          def->name);
   for (size_t i = 0; i < ca->n_issuers; i++) {
     bool match = name != NULL ? strcmp(ca->issuers[i].name, name) == 0
                               : strcmp(ca->issuers[i].purpose, def->issuer_purpose) == 0;
-    if (match) {
-      *index = i;
-      return CASC_OK;
-    }
+    if (!match)
+      continue;
+    if (name != NULL && ca->issuers[i].parent_id == 0)
+      return casc_error_set(e, CASC_ERR_POLICY,
+                            "--issuer %s: the root signs no end-entity certificates (BR 6.1.7)",
+                            name);
+    *index = i;
+    return CASC_OK;
   }
   if (name != NULL)
     return casc_error_set(e, CASC_ERR_NOT_FOUND, "--issuer %s: no such issuer", name);
   return casc_error_set(e, CASC_ERR_NOT_FOUND, "%s: this CA has no issuer for %s certificates",
                         ca->dir, def->name);
+}
+
+/* An issuer that is revoked, or outside its validity, issues nothing. */
+static casc_err check_issuer_usable(casc_ca *ca, size_t ix, time_t now, casc_error *e) {
+  const casc_issuer_rec *is = &ca->issuers[ix];
+  time_t from, until;
+  casc_err rc = casc_asn1_time_get(X509_get0_notBefore(ca->issuer_certs[ix]), &from, e);
+  if (rc == CASC_OK)
+    rc = casc_asn1_time_get(X509_get0_notAfter(ca->issuer_certs[ix]), &until, e);
+  if (rc != CASC_OK)
+    return rc;
+  if (now < from || now > until)
+    return casc_error_set(e, CASC_ERR_POLICY, "issuer %s is outside its validity", is->name);
+  if (is->parent_id == 0)
+    return CASC_OK; /* a root is not in the certificates table */
+  char serial[CASC_SERIAL_MAX];
+  casc_cert_rec rec = {0};
+  if ((rc = casc_serial_from_cert(ca->issuer_certs[ix], serial, e)) != CASC_OK)
+    return rc;
+  rc = casc_store_cert_get(ca->store, serial, &rec, e);
+  if (rc == CASC_OK && rec.revoked)
+    rc = casc_error_set(e, CASC_ERR_POLICY, "issuer %s is revoked: it issues nothing", is->name);
+  else if (rc == CASC_ERR_NOT_FOUND)
+    rc = CASC_OK; /* an issuer imported without its record */
+  casc_cert_rec_clear(&rec);
+  return rc;
+}
+
+/* The RSA floor for the subject key: a responder under a CA the Code
+ * Signing BRs govern is held to their 3072 bits (CSBR 6.1.5), as init
+ * does for the responders it makes. */
+static int min_rsa_bits(const casc_ca *ca, const casc_profile_def *def, size_t ix,
+                        const char **rule) {
+  const char *purpose = ca->issuers[ix].purpose;
+  *rule = def->key_rule;
+  if (def->min_rsa_bits < 3072 &&
+      (strcmp(purpose, "code-signing") == 0 || strcmp(purpose, "timestamping") == 0)) {
+    *rule = "CSBR 6.1.5";
+    return 3072;
+  }
+  return def->min_rsa_bits;
 }
 
 static casc_err audit_issue(casc_store *store, const casc_cert_rec *rec, const char *issuer,
@@ -219,9 +272,13 @@ casc_err casc_ca_issue(casc_ca *ca, const casc_issue_request *req, casc_issued *
     return casc_error_set(e, CASC_ERR_NOT_FOUND, "unknown profile");
   if (req->must_staple && def->id != CASC_PROFILE_TLS_SERVER)
     return casc_error_set(e, CASC_ERR_USAGE, "--must-staple is for tls-server certificates");
+  const char *key_rule;
   if ((rc = find_issuer(ca, def, req->issuer, &ix, e)) != CASC_OK ||
-      (rc = subject_key(req, &key, e)) != CASC_OK ||
-      (rc = casc_key_check(key, def->min_rsa_bits, def->key_rule, "subject key", e)) != CASC_OK)
+      (rc = check_issuer_usable(ca, ix, casc_now(), e)) != CASC_OK ||
+      (rc = subject_key(req, &key, e)) != CASC_OK)
+    goto out;
+  int min_rsa = min_rsa_bits(ca, def, ix, &key_rule);
+  if ((rc = casc_key_check(key, min_rsa, key_rule, "subject key", e)) != CASC_OK)
     goto out;
   if (def->id == CASC_PROFILE_TLS_SERVER) {
     if (req->csr != NULL && (rc = dns_from_csr(req->csr, &dns, e)) != CASC_OK)
@@ -248,7 +305,10 @@ casc_err casc_ca_issue(casc_ca *ca, const casc_issue_request *req, casc_issued *
   const char *rule;
   time_t now = casc_now();
   int max_days = casc_profile_max_days(def, now, &rule);
-  int days = req->days > 0 ? req->days : def->default_days;
+  /* The default follows the rule down: from 2029-03-15 a TLS certificate
+   * gets 47 days unless asked for fewer. */
+  int days = req->days > 0 ? req->days
+                           : (def->default_days < max_days ? def->default_days : max_days);
   if (req->days < 0 || days > max_days) {
     rc = casc_error_set(e, CASC_ERR_POLICY, "--days %d: too long (%s)", req->days, rule);
     goto out;

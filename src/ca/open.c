@@ -28,7 +28,7 @@ casc_err casc_ca_load_issuers(casc_ca *ca, casc_error *e) {
   return CASC_OK;
 }
 
-casc_err casc_ca_open(const char *dir, casc_ca **out, casc_error *e) {
+static casc_err open_ca(const char *dir, bool read_only, casc_ca **out, casc_error *e) {
   casc_ca *ca = calloc(1, sizeof *ca);
   casc_config cfg;
   char path[PATH_MAX];
@@ -58,8 +58,10 @@ casc_err casc_ca_open(const char *dir, casc_ca **out, casc_error *e) {
     rc = casc_error_set(e, CASC_ERR_IO, "%s: missing (not a CA directory?)", path);
     goto out;
   }
-  if ((rc = casc_store_open(path, false, &ca->store, e)) != CASC_OK)
+  if ((rc = read_only ? casc_store_open_readonly(path, &ca->store, e)
+                      : casc_store_open(path, false, &ca->store, e)) != CASC_OK)
     goto out;
+  casc_store_set_audit_signer(ca->store, casc_ca_sign_audit_entry, ca);
   rc = casc_ca_load_issuers(ca, e);
 out:
   if (rc != CASC_OK) {
@@ -68,6 +70,14 @@ out:
   }
   *out = ca;
   return CASC_OK;
+}
+
+casc_err casc_ca_open(const char *dir, casc_ca **out, casc_error *e) {
+  return open_ca(dir, false, out, e);
+}
+
+casc_err casc_ca_open_readonly(const char *dir, casc_ca **out, casc_error *e) {
+  return open_ca(dir, true, out, e);
 }
 
 void casc_ca_close(casc_ca *ca) {

@@ -12,6 +12,12 @@ static casc_err check_reason(const casc_cert_rec *rec, int reason, casc_error *e
   if (reason >= 0 && casc_reason_name(reason) == NULL)
     return casc_error_set(e, CASC_ERR_USAGE, "reason code %d is not an RFC 5280 CRLReason",
                           reason);
+  if (ca_cert && reason <= 0)
+    return casc_error_set(e, CASC_ERR_POLICY,
+                          "serial %s: a CA certificate is revoked with a reason (BR 7.2.2: "
+                          "keyCompromise, cACompromise, affiliationChanged, superseded or "
+                          "cessationOfOperation)",
+                          rec->serial);
   switch (reason) {
   case -1:
   case 0:

@@ -30,6 +30,8 @@ int cli_fail(const char *cmd, const casc_error *e);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints j as indented JSON on stdout, with a newline, and releases it. */
 void cli_print_json(json_t *j);
+/* The same, compact on one line: for one object per acknowledged result. */
+void cli_print_json_line(json_t *j);
 
 int cmd_init(const cli_globals *g, int argc, char **argv);
 int cmd_issue(const cli_globals *g, int argc, char **argv);
@@ -38,5 +40,7 @@ int cmd_list(const cli_globals *g, int argc, char **argv);
 int cmd_show(const cli_globals *g, int argc, char **argv);
 int cmd_audit(const cli_globals *g, int argc, char **argv);
 int cmd_serve(const cli_globals *g, int argc, char **argv);
+int cmd_ocsp(const cli_globals *g, int argc, char **argv);
+int cmd_crl(const cli_globals *g, int argc, char **argv);
 
 #endif

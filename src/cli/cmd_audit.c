@@ -33,7 +33,7 @@ int cmd_audit(const cli_globals *g, int argc, char **argv) {
   casc_ca *ca = NULL;
   casc_error err = {0};
   casc_audit_report report;
-  if (casc_ca_open(g->dir, &ca, &err) != CASC_OK)
+  if (casc_ca_open_readonly(g->dir, &ca, &err) != CASC_OK)
     return cli_fail("audit", &err);
   casc_err rc = casc_ca_audit_verify(ca, &report, &err);
   casc_ca_close(ca);

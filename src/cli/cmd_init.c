@@ -71,6 +71,9 @@ int cmd_init(const cli_globals *g, int argc, char **argv) {
     printf("  responders: ocsp-signer.pem, code-signing-ca-ocsp-signer.pem, "
            "timestamping-ca-ocsp-signer.pem\n");
     printf("  TSA:        tsa.pem\n");
+    if (o.country == NULL)
+      printf("  note: the CA certificates say countryName XX; give --country for a CA that\n"
+             "        others rely on (BR 7.1.2.10.2)\n");
   }
   return EXIT_GOOD;
 }

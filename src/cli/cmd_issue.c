@@ -6,6 +6,7 @@
 #include "casc/ca.h"
 
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,12 @@ static const char help[] =
     "2 bad arguments, unreadable input or an unknown profile.\n";
 
 #define MAX_DNS 100
+
+static bool parent_writable(const char *path) {
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", path);
+  return access(dirname(copy), W_OK) == 0;
+}
 
 int cmd_issue(const cli_globals *g, int argc, char **argv) {
   static const struct option opts[] = {
@@ -106,6 +113,16 @@ int cmd_issue(const cli_globals *g, int argc, char **argv) {
     return cli_usage_error("issue",
                            "--key-out FILE is required when casc generates the key (it would "
                            "be lost otherwise)");
+  /* Refuse what would fail after the certificate is committed, before it
+   * is: a script retrying a half-failed issue would issue twice. */
+  if (key_path != NULL && access(key_path, F_OK) == 0)
+    return cli_usage_error("issue", "--key-out %s: exists (casc never overwrites a key)",
+                           key_path);
+  const char *outputs[] = {out_path, chain_path, key_path};
+  for (size_t i = 0; i < 3; i++)
+    if (outputs[i] != NULL && !parent_writable(outputs[i]))
+      return cli_usage_error("issue", "%s: its directory is missing or not writable",
+                             outputs[i]);
 
   if (csr_path != NULL) {
     if ((req.csr = cli_read_csr(csr_path, &err)) == NULL) {
@@ -139,8 +156,12 @@ int cmd_issue(const cli_globals *g, int argc, char **argv) {
     goto out;
   }
   key_written = false; /* keep it: it belongs to an issued certificate */
-  if (out_path != NULL && cli_write_pem_certs(out_path, &issued.cert, 1, &err) != CASC_OK)
-    status = cli_fail("issue", &err);
+  if (out_path != NULL && cli_write_pem_certs(out_path, &issued.cert, 1, &err) != CASC_OK) {
+    fprintf(stderr, "casc issue: issued %s, but writing %s failed (casc show --pem %s has it): "
+                    "%s\n",
+            issued.serial, out_path, issued.serial, err.msg);
+    status = EXIT_USAGE;
+  }
   if (chain_path != NULL) {
     size_t n = (size_t)sk_X509_num(issued.chain);
     X509 *chain[8];

@@ -74,7 +74,7 @@ int cmd_list(const cli_globals *g, int argc, char **argv) {
   if (optind != argc)
     return cli_usage_error("list", "unexpected argument %s", argv[optind]);
   casc_ca *ca = NULL;
-  if (casc_ca_open(g->dir, &ca, &err) != CASC_OK)
+  if (casc_ca_open_readonly(g->dir, &ca, &err) != CASC_OK)
     return cli_fail("list", &err);
   struct list_state st = {.ca = ca, .array = json ? json_array() : NULL, .now = filter.now};
   casc_err rc = casc_store_cert_list(casc_ca_store(ca), &filter, print_row, &st, &err);
@@ -124,18 +124,12 @@ int cmd_show(const cli_globals *g, int argc, char **argv) {
   }
   if ((cert_path != NULL) == (optind < argc) || argc - optind > 1)
     return cli_usage_error("show", "give one serial number or --cert FILE");
-  if (cert_path != NULL) {
-    X509 *cert = cli_read_cert(cert_path, &err);
-    casc_err rc = cert != NULL ? casc_serial_from_cert(cert, serial, &err) : err.code;
-    X509_free(cert);
-    if (rc != CASC_OK)
-      return cli_fail("show", &err);
-  } else if (casc_serial_normalize(argv[optind], serial, &err) != CASC_OK) {
+  if (cert_path == NULL && casc_serial_normalize(argv[optind], serial, &err) != CASC_OK)
     return cli_fail("show", &err);
-  }
   casc_ca *ca = NULL;
   casc_cert_rec rec = {0};
-  if (casc_ca_open(g->dir, &ca, &err) != CASC_OK ||
+  if (casc_ca_open_readonly(g->dir, &ca, &err) != CASC_OK ||
+      (cert_path != NULL && cli_cert_file_serial(ca, cert_path, serial, &err) != CASC_OK) ||
       casc_store_cert_get(casc_ca_store(ca), serial, &rec, &err) != CASC_OK) {
     status = cli_fail("show", &err);
   } else if (pem) {

@@ -3,6 +3,7 @@
 #include "input.h"
 
 #include "casc/ca.h"
+#include "casc/ocsp.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -41,12 +42,15 @@ static int revoke_one(casc_ca *ca, const char *serial, int reason, time_t invali
   casc_cert_rec rec;
   if (casc_ca_revoke(ca, serial, reason, invalidity, &rec, &err) != CASC_OK)
     return cli_fail("revoke", &err);
+  /* OCSP at once; should this fail, casc serve re-signs it from its queue */
+  if (casc_ocsp_after_revoke(ca, rec.serial, &err) != CASC_OK)
+    fprintf(stderr, "casc revoke: warning: OCSP: %s\n", err.msg);
   char at[CASC_TIME_BUFSZ];
   casc_time_format(rec.revoked_at, at);
   const char *reason_name = rec.reason >= 0 ? casc_reason_name(rec.reason) : "unspecified";
   if (json)
-    cli_print_json(json_pack("{s:s, s:s, s:s}", "serial", rec.serial, "revoked_at", at, "reason",
-                             reason_name));
+    cli_print_json_line(json_pack("{s:s, s:s, s:s}", "serial", rec.serial, "revoked_at", at,
+                                  "reason", reason_name));
   else
     printf("revoked %s at %s (%s)\n", rec.serial, at, reason_name);
   fflush(stdout);
@@ -98,19 +102,18 @@ int cmd_revoke(const cli_globals *g, int argc, char **argv) {
   char (*from_files)[CASC_SERIAL_MAX] = calloc(n_certs + 1, CASC_SERIAL_MAX);
   if (from_files == NULL)
     return EXIT_USAGE;
-  for (size_t i = 0; i < n_certs; i++) {
-    X509 *cert = cli_read_cert(certs[i], &err);
-    casc_err rc = cert != NULL ? casc_serial_from_cert(cert, from_files[i], &err) : err.code;
-    X509_free(cert);
-    if (rc != CASC_OK) {
-      free(from_files);
-      return cli_fail("revoke", &err);
-    }
-  }
   casc_ca *ca = NULL;
   if (casc_ca_open(g->dir, &ca, &err) != CASC_OK) {
     free(from_files);
     return cli_fail("revoke", &err);
+  }
+  /* Every file is resolved before anything is revoked. */
+  for (size_t i = 0; i < n_certs; i++) {
+    if (cli_cert_file_serial(ca, certs[i], from_files[i], &err) != CASC_OK) {
+      free(from_files);
+      casc_ca_close(ca);
+      return cli_fail("revoke", &err);
+    }
   }
   for (int i = optind; i < argc; i++)
     status = worse(status, revoke_one(ca, argv[i], reason, invalidity, json));

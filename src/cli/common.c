@@ -30,13 +30,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-void cli_print_json(json_t *j) {
+static void print_json(json_t *j, size_t flags) {
   if (j == NULL) {
     fprintf(stderr, "casc: out of memory\n");
     return;
   }
-  json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_dumpf(j, stdout, flags | JSON_PRESERVE_ORDER);
   fputc('\n', stdout);
   fflush(stdout);
   json_decref(j);
 }
+
+void cli_print_json(json_t *j) { print_json(j, JSON_INDENT(2)); }
+
+void cli_print_json_line(json_t *j) { print_json(j, JSON_COMPACT); }

@@ -4,6 +4,8 @@
 
 #include "casc/ca.h"
 
+#include <string.h>
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
@@ -60,6 +62,25 @@ X509_REQ *cli_read_csr(const char *path, casc_error *e) {
 X509 *cli_read_cert(const char *path, casc_error *e) {
   static const object_kind cert = {"certificate", cert_from_pem, cert_from_der, cert_free};
   return read_object(path, &cert, e);
+}
+
+casc_err cli_cert_file_serial(casc_ca *ca, const char *path, char *serial, casc_error *e) {
+  casc_cert_rec rec = {0};
+  unsigned char *der = NULL;
+  X509 *cert = cli_read_cert(path, e);
+  casc_err rc = cert != NULL ? casc_serial_from_cert(cert, serial, e) : e->code;
+  if (rc == CASC_OK && (rc = casc_store_cert_get(casc_ca_store(ca), serial, &rec, e)) ==
+                           CASC_ERR_NOT_FOUND)
+    rc = casc_error_set(e, CASC_ERR_NOT_FOUND, "%s: not a certificate of this CA", path);
+  int len = rc == CASC_OK ? i2d_X509(cert, &der) : 0;
+  if (rc == CASC_OK && (len <= 0 || (size_t)len != rec.der_len || memcmp(der, rec.der, rec.der_len) != 0))
+    rc = casc_error_set(e, CASC_ERR_NOT_FOUND,
+                        "%s: not a certificate of this CA (serial %s belongs to another)", path,
+                        serial);
+  OPENSSL_free(der);
+  casc_cert_rec_clear(&rec);
+  X509_free(cert);
+  return rc;
 }
 
 casc_err cli_write_pem_certs(const char *path, X509 *const *certs, size_t n, casc_error *e) {

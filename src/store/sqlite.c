@@ -3,6 +3,7 @@
  * PRAGMA user_version with forward-only migrations. */
 #include "casc/store.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,11 @@ enum {
   Q_CERT_REVOKE,
   Q_AUDIT_LAST,
   Q_AUDIT_ADD,
+  Q_OCSP_PUT,
+  Q_OCSP_SINCE,
+  Q_OCSP_DUE,
+  Q_OCSP_PENDING,
+  Q_OCSP_PENDING_DEL,
   Q_COUNT
 };
 
@@ -25,9 +31,29 @@ static const char *const queries[Q_COUNT] = {
                    "WHERE serial = ?",
     [Q_CERT_REVOKE] = "UPDATE certificates SET revoked = 1, revoked_at = ?, reason = ?, "
                       "invalidity_date = ? WHERE serial = ? AND revoked = 0",
-    [Q_AUDIT_LAST] = "SELECT seq, time, op, details, hash FROM audit_log "
+    [Q_AUDIT_LAST] = "SELECT seq, time, op, details, hash, sig FROM audit_log "
                      "ORDER BY seq DESC LIMIT 1",
-    [Q_AUDIT_ADD] = "INSERT INTO audit_log (seq, time, op, details, hash) VALUES (?,?,?,?,?)",
+    [Q_AUDIT_ADD] = "INSERT INTO audit_log (seq, time, op, details, hash, sig) "
+                    "VALUES (?,?,?,?,?,?)",
+    /* "good" never replaces "revoked" (see casc_store_ocsp_put) */
+    [Q_OCSP_PUT] = "INSERT OR REPLACE INTO ocsp_responses (issuer_id, serial, status, "
+                   "revoked_at, reason, this_update, next_update, refresh_at, der) "
+                   "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE ?3 = 1 OR NOT EXISTS "
+                   "(SELECT 1 FROM ocsp_responses WHERE issuer_id = ?1 AND serial = ?2 "
+                   "AND status = 1)",
+    [Q_OCSP_SINCE] = "SELECT id, issuer_id, serial, status, revoked_at, reason, this_update, "
+                     "next_update, refresh_at, der FROM ocsp_responses WHERE id > ? ORDER BY id",
+    [Q_OCSP_DUE] = "SELECT c.rowid, c.issuer_id, c.serial, c.revoked, c.revoked_at, c.reason "
+                   "FROM certificates c LEFT JOIN ocsp_responses o "
+                   "ON o.issuer_id = c.issuer_id AND o.serial = c.serial "
+                   "WHERE c.rowid > ?1 "
+                   "AND (c.not_after >= ?2 OR c.profile IN ('code-signing', 'timestamping')) "
+                   "AND (o.id IS NULL OR o.refresh_at <= ?2 OR o.status != c.revoked) "
+                   "ORDER BY c.rowid LIMIT ?3",
+    [Q_OCSP_PENDING] = "SELECT c.rowid, c.issuer_id, c.serial, c.revoked, c.revoked_at, "
+                       "c.reason FROM ocsp_pending p JOIN certificates c ON c.serial = p.serial "
+                       "LIMIT ?",
+    [Q_OCSP_PENDING_DEL] = "DELETE FROM ocsp_pending WHERE serial = ?",
 };
 
 /* Each entry moves the schema one version forward; never edit one that has
@@ -74,7 +100,31 @@ static const char *const migrations[] = {
     "  shard INTEGER NOT NULL,"
     "  number INTEGER NOT NULL,"
     "  PRIMARY KEY (issuer_id, shard));"
-    "CREATE INDEX certificates_revoked ON certificates (issuer_id, serial) WHERE revoked = 1;",
+    "CREATE INDEX certificates_revoked ON certificates (issuer_id, serial) WHERE revoked = 1;"
+    /* each entry's signature by the audit key (casc_audit_sign_fn) */
+    "ALTER TABLE audit_log ADD COLUMN sig BLOB;",
+    /* 3: presigned OCSP responses. AUTOINCREMENT so that a replaced row
+     * always gets a larger id than any before it (a plain rowid could be
+     * reused), which is what lets `casc serve` poll for id > last. The
+     * queue of certificates whose response must be re-signed is filled by
+     * triggers, so that no code path that issues or revokes can forget. */
+    "CREATE TABLE ocsp_responses ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  issuer_id INTEGER NOT NULL REFERENCES issuers(id),"
+    "  serial TEXT NOT NULL,"
+    "  status INTEGER NOT NULL CHECK (status IN (0, 1)),"
+    "  revoked_at INTEGER,"
+    "  reason INTEGER,"
+    "  this_update INTEGER NOT NULL,"
+    "  next_update INTEGER NOT NULL,"
+    "  refresh_at INTEGER NOT NULL,"
+    "  der BLOB NOT NULL,"
+    "  UNIQUE (issuer_id, serial));"
+    "CREATE TABLE ocsp_pending (serial TEXT PRIMARY KEY);"
+    "CREATE TRIGGER ocsp_pending_on_issue AFTER INSERT ON certificates "
+    "  BEGIN INSERT OR IGNORE INTO ocsp_pending (serial) VALUES (NEW.serial); END;"
+    "CREATE TRIGGER ocsp_pending_on_revoke AFTER UPDATE OF revoked ON certificates "
+    "  BEGIN INSERT OR IGNORE INTO ocsp_pending (serial) VALUES (NEW.serial); END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -457,6 +507,11 @@ static casc_err read_audit_row(sqlite3_stmt *q, casc_audit_entry *out, casc_erro
   /* A hash of the wrong length simply will not match. */
   if (sqlite3_column_bytes(q, 4) == CASC_HASH_LEN)
     memcpy(out->hash, sqlite3_column_blob(q, 4), CASC_HASH_LEN);
+  int sig_len = sqlite3_column_bytes(q, 5);
+  if (sig_len > 0 && (size_t)sig_len <= sizeof out->sig) {
+    memcpy(out->sig, sqlite3_column_blob(q, 5), (size_t)sig_len);
+    out->sig_len = (size_t)sig_len;
+  }
   return CASC_OK;
 }
 
@@ -488,6 +543,10 @@ static casc_err sq_audit_add(casc_store *s, const casc_audit_entry *entry, casc_
   sqlite3_bind_text(q, 3, entry->op, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 4, entry->details, -1, SQLITE_STATIC);
   sqlite3_bind_blob(q, 5, entry->hash, CASC_HASH_LEN, SQLITE_STATIC);
+  if (entry->sig_len > 0)
+    sqlite3_bind_blob(q, 6, entry->sig, (int)entry->sig_len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(q, 6);
   if (sqlite3_step(q) != SQLITE_DONE)
     rc = db_error(st, e, "audit log");
   sqlite3_reset(q);
@@ -498,7 +557,7 @@ static casc_err sq_audit_walk(casc_store *s, int64_t from_seq, casc_audit_cb cb,
                               casc_error *e) {
   sqlite_store *st = impl(s);
   sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(st->db, "SELECT seq, time, op, details, hash FROM audit_log "
+  if (sqlite3_prepare_v2(st->db, "SELECT seq, time, op, details, hash, sig FROM audit_log "
                                  "WHERE seq >= ? ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
     return db_error(st, e, "audit log");
   sqlite3_bind_int64(q, 1, from_seq);
@@ -514,6 +573,129 @@ static casc_err sq_audit_walk(casc_store *s, int64_t from_seq, casc_audit_cb cb,
   if (rc == CASC_OK && r != SQLITE_DONE)
     rc = db_error(st, e, "audit log");
   sqlite3_finalize(q);
+  return rc;
+}
+
+static casc_err sq_ocsp_put(casc_store *s, const casc_ocsp_row *row, casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL;
+  casc_err rc = prepare(st, Q_OCSP_PUT, &q, e);
+  if (rc != CASC_OK)
+    return rc;
+  sqlite3_bind_int64(q, 1, row->issuer_id);
+  sqlite3_bind_text(q, 2, row->serial, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, 3, row->status);
+  if (row->status == 1)
+    sqlite3_bind_int64(q, 4, row->revoked_at);
+  else
+    sqlite3_bind_null(q, 4);
+  if (row->reason >= 0)
+    sqlite3_bind_int(q, 5, row->reason);
+  else
+    sqlite3_bind_null(q, 5);
+  sqlite3_bind_int64(q, 6, row->this_update);
+  sqlite3_bind_int64(q, 7, row->next_update);
+  sqlite3_bind_int64(q, 8, row->refresh_at);
+  sqlite3_bind_blob(q, 9, row->der, (int)row->der_len, SQLITE_STATIC);
+  if (sqlite3_step(q) != SQLITE_DONE)
+    rc = db_error(st, e, "store OCSP response");
+  sqlite3_reset(q);
+  return rc;
+}
+
+static casc_err sq_ocsp_since(casc_store *s, int64_t after_id, casc_ocsp_row_cb cb, void *arg,
+                              casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL;
+  casc_err rc = prepare(st, Q_OCSP_SINCE, &q, e);
+  if (rc != CASC_OK)
+    return rc;
+  sqlite3_bind_int64(q, 1, after_id);
+  int r;
+  while (rc == CASC_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    casc_ocsp_row row = {0};
+    row.id = sqlite3_column_int64(q, 0);
+    row.issuer_id = sqlite3_column_int64(q, 1);
+    copy_text(row.serial, sizeof row.serial, sqlite3_column_text(q, 2));
+    row.status = sqlite3_column_int(q, 3);
+    row.revoked_at = (time_t)sqlite3_column_int64(q, 4);
+    row.reason = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
+    row.this_update = (time_t)sqlite3_column_int64(q, 6);
+    row.next_update = (time_t)sqlite3_column_int64(q, 7);
+    row.refresh_at = (time_t)sqlite3_column_int64(q, 8);
+    row.der = sqlite3_column_blob(q, 9);
+    row.der_len = (size_t)sqlite3_column_bytes(q, 9);
+    rc = cb(&row, arg, e);
+  }
+  if (rc == CASC_OK && r != SQLITE_DONE)
+    rc = db_error(st, e, "OCSP responses");
+  sqlite3_reset(q);
+  return rc;
+}
+
+static void read_todo(sqlite3_stmt *q, casc_ocsp_todo *t) {
+  memset(t, 0, sizeof *t);
+  t->cursor = sqlite3_column_int64(q, 0);
+  t->issuer_id = sqlite3_column_int64(q, 1);
+  copy_text(t->serial, sizeof t->serial, sqlite3_column_text(q, 2));
+  t->revoked = sqlite3_column_int(q, 3) != 0;
+  t->revoked_at = (time_t)sqlite3_column_int64(q, 4);
+  t->reason = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
+}
+
+static casc_err sq_ocsp_due(casc_store *s, time_t now, int64_t after, size_t limit,
+                            casc_ocsp_todo_cb cb, void *arg, casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL;
+  casc_err rc = prepare(st, Q_OCSP_DUE, &q, e);
+  if (rc != CASC_OK)
+    return rc;
+  sqlite3_bind_int64(q, 1, after);
+  sqlite3_bind_int64(q, 2, now);
+  sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
+  int r;
+  while (rc == CASC_OK && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    casc_ocsp_todo t;
+    read_todo(q, &t);
+    rc = cb(&t, arg, e);
+  }
+  if (rc == CASC_OK && r != SQLITE_DONE)
+    rc = db_error(st, e, "OCSP responses due");
+  sqlite3_reset(q);
+  return rc;
+}
+
+static casc_err sq_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo_cb cb,
+                                     void *arg, casc_error *e) {
+  sqlite_store *st = impl(s);
+  sqlite3_stmt *q = NULL, *del = NULL;
+  casc_ocsp_todo *todo = calloc(limit + 1, sizeof *todo);
+  size_t n = 0;
+  casc_err rc = todo != NULL ? CASC_OK : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  if (rc == CASC_OK)
+    rc = prepare(st, Q_OCSP_PENDING, &q, e);
+  if (rc != CASC_OK)
+    goto out;
+  sqlite3_bind_int64(q, 1, (sqlite3_int64)limit);
+  int r;
+  /* Read the batch whole before deleting from the table being read. */
+  while (n < limit && (r = sqlite3_step(q)) == SQLITE_ROW)
+    read_todo(q, &todo[n++]);
+  if (n < limit && r != SQLITE_DONE)
+    rc = db_error(st, e, "OCSP queue");
+  sqlite3_reset(q);
+  for (size_t i = 0; i < n && rc == CASC_OK; i++) {
+    if ((rc = prepare(st, Q_OCSP_PENDING_DEL, &del, e)) != CASC_OK)
+      break;
+    sqlite3_bind_text(del, 1, todo[i].serial, -1, SQLITE_STATIC);
+    if (sqlite3_step(del) != SQLITE_DONE)
+      rc = db_error(st, e, "OCSP queue");
+    sqlite3_reset(del);
+  }
+  for (size_t i = 0; i < n && rc == CASC_OK; i++)
+    rc = cb(&todo[i], arg, e);
+out:
+  free(todo);
   return rc;
 }
 
@@ -535,60 +717,119 @@ static const casc_store_ops sqlite_ops = {
     .audit_add = sq_audit_add,
     .audit_last = sq_audit_last,
     .audit_walk = sq_audit_walk,
+    .ocsp_put = sq_ocsp_put,
+    .ocsp_since = sq_ocsp_since,
+    .ocsp_due = sq_ocsp_due,
+    .ocsp_pending_take = sq_ocsp_pending_take,
 };
 
 int casc_store_schema_version(void) { return SCHEMA_VERSION; }
 
-static casc_err migrate(sqlite_store *st, casc_error *e) {
+static casc_err schema_version(sqlite_store *st, int *version, casc_error *e) {
   sqlite3_stmt *q = NULL;
-  int version = 0;
+  *version = 0;
   if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
     return db_error(st, e, "schema version");
-  if (sqlite3_step(q) == SQLITE_ROW)
-    version = sqlite3_column_int(q, 0);
+  int r = sqlite3_step(q);
+  if (r == SQLITE_ROW)
+    *version = sqlite3_column_int(q, 0);
   sqlite3_finalize(q);
-  if (version > SCHEMA_VERSION)
+  if (r != SQLITE_ROW)
+    return db_error(st, e, "schema version");
+  if (*version > SCHEMA_VERSION)
     return casc_error_set(e, CASC_ERR_DB,
                           "%s: schema version %d is newer than this casc understands (%d)",
+                          st->path, *version, SCHEMA_VERSION);
+  return CASC_OK;
+}
+
+static casc_err migrate(sqlite_store *st, bool read_only, casc_error *e) {
+  int version;
+  casc_err rc = schema_version(st, &version, e);
+  if (rc != CASC_OK || version == SCHEMA_VERSION)
+    return rc;
+  if (read_only)
+    return casc_error_set(e, CASC_ERR_DB,
+                          "%s: schema version %d is older than this casc's (%d); a command that "
+                          "writes, run by the CA's owner, migrates it",
                           st->path, version, SCHEMA_VERSION);
-  for (; version < SCHEMA_VERSION; version++) {
+  for (;;) {
+    /* The version is read again under the write lock: another casc may
+     * have migrated the database since the look above. */
+    if ((rc = exec(st, "BEGIN IMMEDIATE", e)) != CASC_OK)
+      return rc;
+    if ((rc = schema_version(st, &version, e)) != CASC_OK || version == SCHEMA_VERSION) {
+      sqlite3_exec(st->db, rc == CASC_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+      return rc;
+    }
     char bump[64];
     snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
-    casc_err rc = exec(st, "BEGIN IMMEDIATE", e);
-    if (rc == CASC_OK)
-      rc = exec(st, migrations[version], e);
-    if (rc == CASC_OK)
-      rc = exec(st, bump, e);
-    if (rc == CASC_OK)
+    if ((rc = exec(st, migrations[version], e)) == CASC_OK && (rc = exec(st, bump, e)) == CASC_OK)
       rc = exec(st, "COMMIT", e);
     if (rc != CASC_OK) {
       sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
       return rc;
     }
   }
-  return CASC_OK;
 }
 
-casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out,
-                                casc_error *e) {
+/* "file:" URI of path, for SQLite's read-only modes. */
+static void path_uri(const char *path, const char *query, char *out, size_t outsz) {
+  size_t n = (size_t)snprintf(out, outsz, "file:");
+  for (const char *p = path; *p != '\0' && n + 4 < outsz; p++) {
+    if (*p == '?' || *p == '#' || *p == '%')
+      n += (size_t)snprintf(out + n, outsz - n, "%%%02X", (unsigned char)*p);
+    else
+      out[n++] = *p;
+  }
+  out[n] = '\0';
+  snprintf(out + n, outsz - n, "?%s", query);
+}
+
+static casc_err open_db(sqlite_store *st, const char *path, bool create, bool read_only,
+                        casc_error *e) {
+  if (!read_only) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) == SQLITE_OK)
+      return CASC_OK;
+  } else {
+    /* mode=ro needs the WAL's shared-memory file or the right to create
+     * it; someone who may only read the CA directory (an auditor) gets
+     * immutable=1, a snapshot that takes no locks. */
+    static const char *const modes[] = {"mode=ro", "immutable=1"};
+    for (size_t i = 0; i < 2; i++) {
+      char uri[PATH_MAX + 64];
+      path_uri(path, modes[i], uri, sizeof uri);
+      sqlite3_close(st->db);
+      st->db = NULL;
+      if (sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                            SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+          sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+              SQLITE_OK)
+        return CASC_OK;
+    }
+  }
+  return casc_error_set(e, CASC_ERR_IO, "%s: cannot open the database: %s", path,
+                        st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+}
+
+static casc_err open_store(const char *path, bool create, bool read_only, casc_store **out,
+                           casc_error *e) {
   sqlite_store *st = calloc(1, sizeof *st);
   casc_err rc = CASC_OK;
   if (st == NULL)
     return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
   st->base.ops = &sqlite_ops;
   snprintf(st->path, sizeof st->path, "%s", path);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-    rc = casc_error_set(e, CASC_ERR_IO, "%s: cannot open the database: %s", path,
-                        st->db != NULL ? sqlite3_errmsg(st->db) : "out of memory");
+  if ((rc = open_db(st, path, create, read_only, e)) != CASC_OK)
     goto out;
-  }
   sqlite3_busy_timeout(st->db, 10000);
   sqlite3_extended_result_codes(st->db, 1);
-  rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                "PRAGMA foreign_keys = ON;", e);
+  if (!read_only)
+    rc = exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                  "PRAGMA foreign_keys = ON;", e);
   if (rc == CASC_OK)
-    rc = migrate(st, e);
+    rc = migrate(st, read_only, e);
 out:
   if (rc != CASC_OK) {
     sq_close(&st->base);
@@ -596,4 +837,13 @@ out:
   }
   *out = &st->base;
   return CASC_OK;
+}
+
+casc_err casc_store_open_sqlite(const char *path, bool create, casc_store **out,
+                                casc_error *e) {
+  return open_store(path, create, false, out, e);
+}
+
+casc_err casc_store_open_sqlite_readonly(const char *path, casc_store **out, casc_error *e) {
+  return open_store(path, false, true, out, e);
 }

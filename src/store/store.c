@@ -11,6 +11,17 @@ casc_err casc_store_open(const char *dsn, bool create, casc_store **out, casc_er
   return casc_store_open_sqlite(dsn, create, out, e);
 }
 
+casc_err casc_store_open_readonly(const char *dsn, casc_store **out, casc_error *e) {
+  if (strncmp(dsn, "postgresql://", 13) == 0 || strncmp(dsn, "postgres://", 11) == 0)
+    return casc_error_set(e, CASC_ERR_USAGE, "%s: this casc is built without PostgreSQL", dsn);
+  return casc_store_open_sqlite_readonly(dsn, out, e);
+}
+
+void casc_store_set_audit_signer(casc_store *s, casc_audit_sign_fn fn, void *arg) {
+  s->audit_sign = fn;
+  s->audit_sign_arg = arg;
+}
+
 void casc_store_close(casc_store *s) {
   if (s != NULL)
     s->ops->close(s);
@@ -69,6 +80,30 @@ casc_err casc_store_crl_number_next(casc_store *s, int64_t issuer_id, int shard,
   casc_err rc = own ? casc_store_begin(s, e) : CASC_OK;
   if (rc == CASC_OK)
     rc = s->ops->crl_number_next(s, issuer_id, shard, number, e);
+  if (own && rc == CASC_OK)
+    rc = casc_store_commit(s, e);
+  if (own && rc != CASC_OK)
+    casc_store_rollback(s);
+  return rc;
+}
+
+casc_err casc_store_ocsp_put(casc_store *s, const casc_ocsp_row *row, casc_error *e) {
+  return s->ops->ocsp_put(s, row, e);
+}
+casc_err casc_store_ocsp_since(casc_store *s, int64_t after_id, casc_ocsp_row_cb cb, void *arg,
+                               casc_error *e) {
+  return s->ops->ocsp_since(s, after_id, cb, arg, e);
+}
+casc_err casc_store_ocsp_due(casc_store *s, time_t now, int64_t after, size_t limit,
+                             casc_ocsp_todo_cb cb, void *arg, casc_error *e) {
+  return s->ops->ocsp_due(s, now, after, limit, cb, arg, e);
+}
+casc_err casc_store_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo_cb cb,
+                                      void *arg, casc_error *e) {
+  bool own = !s->in_transaction;
+  casc_err rc = own ? casc_store_begin(s, e) : CASC_OK;
+  if (rc == CASC_OK)
+    rc = s->ops->ocsp_pending_take(s, limit, cb, arg, e);
   if (own && rc == CASC_OK)
     rc = casc_store_commit(s, e);
   if (own && rc != CASC_OK)
@@ -149,6 +184,10 @@ casc_err casc_store_audit_append(casc_store *s, const char *op, const char *deta
   entry.details = (char *)details;
   static const unsigned char zero[CASC_HASH_LEN];
   rc = chain_hash(found ? last.hash : zero, entry.seq, entry.time, op, details, entry.hash, e);
+  if (rc == CASC_OK && s->audit_sign != NULL) {
+    entry.sig_len = sizeof entry.sig;
+    rc = s->audit_sign(s->audit_sign_arg, entry.hash, entry.sig, &entry.sig_len, e);
+  }
   if (rc == CASC_OK)
     rc = s->ops->audit_add(s, &entry, e);
 out:
@@ -166,6 +205,8 @@ struct verify_state {
   int64_t checkpoint_seq;
   unsigned char *checkpoint_hash;
   bool anchor_pending; /* the first entry is the anchor: compared, not recomputed */
+  casc_audit_verify_fn verify;
+  void *verify_arg;
 };
 
 static casc_err verify_one(const casc_audit_entry *entry, void *arg, casc_error *e) {
@@ -193,6 +234,12 @@ static casc_err verify_one(const casc_audit_entry *entry, void *arg, casc_error 
     return casc_error_set(e, CASC_ERR_INTEGRITY,
                           "audit log: entry %lld (%s) does not match its hash (edited)",
                           (long long)entry->seq, entry->op);
+  if (st->verify != NULL &&
+      st->verify(st->verify_arg, h, entry->sig, entry->sig_len, e) != CASC_OK)
+    return casc_error_set(e, CASC_ERR_INTEGRITY,
+                          "audit log: entry %lld (%s) is not signed by the audit key (added "
+                          "outside casc)",
+                          (long long)entry->seq, entry->op);
   memcpy(st->prev, h, CASC_HASH_LEN);
   if (entry->seq == st->checkpoint_seq && st->checkpoint_hash != NULL)
     memcpy(st->checkpoint_hash, h, CASC_HASH_LEN);
@@ -216,16 +263,19 @@ casc_err casc_store_audit_verify(casc_store *s, int64_t checkpoint_seq,
 
 casc_err casc_store_audit_verify_since(casc_store *s, int64_t from_seq,
                                        const unsigned char from_hash[CASC_HASH_LEN],
+                                       casc_audit_verify_fn verify, void *verify_arg,
                                        int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
                                        casc_error *e) {
-  if (from_seq <= 0)
-    return casc_store_audit_verify(s, 0, NULL, head_seq, head_hash, e);
-  struct verify_state st = {.expect_seq = from_seq, .anchor_pending = true};
-  memcpy(st.prev, from_hash, CASC_HASH_LEN);
+  struct verify_state st = {.expect_seq = from_seq > 0 ? from_seq : 1,
+                            .anchor_pending = from_seq > 0,
+                            .verify = verify,
+                            .verify_arg = verify_arg};
+  if (from_seq > 0)
+    memcpy(st.prev, from_hash, CASC_HASH_LEN);
   casc_err rc = s->ops->audit_walk(s, from_seq, verify_one, &st, e);
   if (rc != CASC_OK)
     return rc;
-  if (st.anchor_pending)
+  if (from_seq > 0 && st.anchor_pending)
     return casc_error_set(e, CASC_ERR_INTEGRITY,
                           "audit log: entry %lld, covered by the signed checkpoint, is gone",
                           (long long)from_seq);

@@ -186,6 +186,25 @@ class TestAudit(CascTestCase):
         self.assertIn("audit checkpoint not updated", proc.stderr)
         self.assert_detected(ca, "rewritten")
 
+    def test_forged_tail_entry(self):
+        # A chained entry appended after the checkpoint by someone without
+        # the audit key: its hash links, but it carries no valid signature.
+        ca = self.fresh("forged-tail")
+        con = sqlite3.connect(os.path.join(ca, "casc.db"))
+        seq, prev = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        details = '{"serial":"FORGED"}'
+        h = chain_hash(prev, seq + 1, 1800000000, "revoke", details)
+        con.execute("INSERT INTO audit_log (seq, time, op, details, hash) VALUES (?,?,?,?,?)",
+                    (seq + 1, 1800000000, "revoke", details, h))
+        con.commit()
+        con.close()
+        self.assert_detected(ca, f"entry {seq + 1}", "not signed")
+        # the next command does not sign over it
+        proc = casc("issue", "--profile", "tls-server", "--dns", "after.example.com",
+                    "--key-out", self.path("after.key"), ca=ca)
+        self.assertIn("audit checkpoint not updated", proc.stderr)
+        self.assert_detected(ca, "not signed")
+
     def test_python_recomputation_matches(self):
         # The documented chain formula is what casc computes.
         ca = self.fresh("formula")

@@ -2,10 +2,13 @@
 BR 6.3.2 and the RFC 5280 switch from UTCTime to GeneralizedTime in 2050.
 casc itself takes no time override; faketime changes what the process sees."""
 import datetime
+import itertools
 import os
 import shutil
 import subprocess
 import unittest
+
+from cryptography import x509
 
 from casctest import CascTestCase, casc, run
 
@@ -25,9 +28,14 @@ def at(when):
 
 @unittest.skipUnless(shutil.which("faketime"), "faketime not installed")
 class TestTimeRules(CascTestCase):
+    keys = itertools.count()
+
+    def key_path(self):
+        return self.path(f"k{next(self.keys)}.key")
+
     def issue_days(self, ca, env, days):
         return casc("issue", "--profile", "tls-server", "--dns", "t.example.com", "--days",
-                    str(days), "--key-out", self.path("t.key"), ca=ca, env=env)
+                    str(days), "--key-out", self.key_path(), ca=ca, env=env)
 
     def test_sc081_steps(self):
         for when, limit in [("2026-03-14 12:00:00", 398), ("2026-03-15 00:00:00", 200),
@@ -42,17 +50,31 @@ class TestTimeRules(CascTestCase):
                 self.assertEqual(refused.returncode, 1, refused.stderr)
                 self.assertIn(f"at most {limit} days", refused.stderr)
 
+    def test_default_follows_the_limit_down(self):
+        env = at("2029-04-01 00:00:00")
+        ca = self.path("ca-default")
+        casc("init", ca=ca, check=True, env=env)
+        leaf = self.path("d.pem")
+        proc = casc("issue", "--profile", "tls-server", "--dns", "d.example.com", "-o", leaf,
+                    "--key-out", self.key_path(), ca=ca, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(leaf, "rb") as f:
+            cert = x509.load_pem_x509_certificate(f.read())
+        # 47 days, counted inclusively (BR 6.3.2)
+        self.assertEqual(cert.not_valid_after - cert.not_valid_before,
+                         datetime.timedelta(days=47, seconds=-1))
+
     def test_code_signing_limit_from_2026_03_01(self):
         subject = "CN=Code,O=Example Ltd,L=Berlin,C=DE"
         env = at("2026-02-27 12:00:00")
         ca = self.path("cs-before")
         casc("init", ca=ca, check=True, env=env)
         proc = casc("issue", "--profile", "code-signing", "--subject", subject, "--days", "800",
-                    "--key-out", self.path("c.key"), ca=ca, env=env)
+                    "--key-out", self.key_path(), ca=ca, env=env)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         env = at("2026-03-01 00:00:00")
         proc = casc("issue", "--profile", "code-signing", "--subject", subject, "--days", "461",
-                    "--key-out", self.path("c.key"), ca=ca, env=env)
+                    "--key-out", self.key_path(), ca=ca, env=env)
         self.assertEqual(proc.returncode, 1)
         self.assertIn("460 days", proc.stderr)
 

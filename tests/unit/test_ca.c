@@ -655,9 +655,9 @@ static void test_ca_init_layout(void **state) {
     util_join(path, f->dir, rel);
     mode_is(path, 0600);
   }
-  /* Exactly these, and no WAL files: the database was folded before the
-   * move. */
-  assert_int_equal(util_count_entries(f->dir), 6);
+  /* Exactly these (with audit.lock), and no WAL files: the database was
+   * folded before the move. */
+  assert_int_equal(util_count_entries(f->dir), 7);
   util_join(path, f->dir, "keys");
   assert_int_equal(util_count_entries(path), 9);
   util_join(path, f->dir, "certs");
@@ -873,7 +873,12 @@ static void test_ca_issue_refusals(void **state) {
   /* Two years later the limit is 47 days. */
   util_fixed_now = util_utc(2029, 3, 15, 0, 0, 0);
   assert_int_equal(issue_tls(f, key, 48, good, 1, &out, &e), CASC_ERR_POLICY);
-  assert_int_equal(issue_tls(f, key, 0, good, 1, &out, &e), CASC_ERR_POLICY); /* 90 > 47 */
+  /* the default follows the limit down */
+  assert_int_equal(issue_tls(f, key, 0, good, 1, &out, &e), CASC_OK);
+  casc_asn1_time_get(X509_get0_notBefore(out.cert), &nb, NULL);
+  casc_asn1_time_get(X509_get0_notAfter(out.cert), &na, NULL);
+  assert_int_equal(na - nb, 47 * 86400 - 1);
+  casc_issued_clear(&out);
   assert_int_equal(issue_tls(f, key, 47, good, 1, &out, &e), CASC_OK);
   casc_issued_clear(&out);
   util_fixed_now = FLOW_T0;
@@ -903,18 +908,23 @@ static void test_ca_issue_refusals(void **state) {
   assert_string_equal(subj, "CN=Signer,O=Example Ltd,L=Berlin,C=DE");
   casc_issued_clear(&out);
 
-  /* An issuer that does not exist. */
+  /* --issuer is for responders only, never the root, and must exist. */
   casc_issue_request other = {.profile = CASC_PROFILE_TLS_SERVER, .public_key = key,
-                              .dns = good, .n_dns = 1, .issuer = "nope"};
-  assert_int_equal(casc_ca_issue(f->ca, &other, &out, &e), CASC_ERR_NOT_FOUND);
+                              .dns = good, .n_dns = 1, .issuer = "issuing-ca"};
+  assert_int_equal(casc_ca_issue(f->ca, &other, &out, &e), CASC_ERR_POLICY);
+  casc_issue_request responder = {.profile = CASC_PROFILE_OCSP_SIGNING, .public_key = key,
+                                  .subject = "CN=R,O=Example Ltd,C=DE", .issuer = "nope"};
+  assert_int_equal(casc_ca_issue(f->ca, &responder, &out, &e), CASC_ERR_NOT_FOUND);
+  responder.issuer = "root-ca";
+  assert_int_equal(casc_ca_issue(f->ca, &responder, &out, &e), CASC_ERR_POLICY);
   /* No key at all. */
   casc_issue_request nokey = {.profile = CASC_PROFILE_TLS_SERVER, .dns = good, .n_dns = 1};
   assert_int_equal(casc_ca_issue(f->ca, &nokey, &out, &e), CASC_ERR_USAGE);
 
-  assert_int_equal(count_certs(f), before + 3);
+  assert_int_equal(count_certs(f), before + 4);
   casc_audit_report rep;
   assert_int_equal(casc_ca_audit_verify(f->ca, &rep, &e), CASC_OK);
-  assert_int_equal(rep.entries, 8 + 3);
+  assert_int_equal(rep.entries, 8 + 4);
   EVP_PKEY_free(key);
   EVP_PKEY_free(weak);
   EVP_PKEY_free(k1);

@@ -134,7 +134,8 @@ static void test_open_creates_and_migrates(void **state) {
   assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                   "name IN ('meta', 'issuers', 'certificates', 'audit_log')"),
                    4);
-  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
+  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                  "AND name LIKE 'audit_log_%'"),
                    2);
   /* WAL is a property of the file: it stays after close. */
   casc_store_close(f->s);
@@ -510,22 +511,43 @@ static void test_crl_numbers(void **state) {
   assert_int_equal(n, 5);
 }
 
+/* Schema 1 as casc 0.1 shipped it: a database of that version must be
+ * carried forward by the migrations, its data kept. */
+static const char schema_v1[] =
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE issuers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, purpose TEXT NOT "
+    "NULL, parent_id INTEGER REFERENCES issuers(id), key_ref TEXT NOT NULL, cert_der BLOB NOT "
+    "NULL);"
+    "CREATE TABLE certificates (serial TEXT PRIMARY KEY, issuer_id INTEGER NOT NULL REFERENCES "
+    "issuers(id), subject TEXT NOT NULL, sans TEXT NOT NULL, profile TEXT NOT NULL, not_before "
+    "INTEGER NOT NULL, not_after INTEGER NOT NULL, der BLOB NOT NULL, revoked INTEGER NOT NULL "
+    "DEFAULT 0 CHECK (revoked IN (0, 1)), revoked_at INTEGER, reason INTEGER, invalidity_date "
+    "INTEGER);"
+    "CREATE INDEX certificates_by_issuer ON certificates (issuer_id, revoked, not_after);"
+    "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, op TEXT NOT NULL, "
+    "details TEXT NOT NULL, hash BLOB NOT NULL);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, "
+    "'audit_log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, "
+    "'audit_log is append-only'); END;"
+    "INSERT INTO issuers (name, purpose, key_ref, cert_der) VALUES ('root-ca', 'root', "
+    "'keys/root-ca.key', x'3000');"
+    "INSERT INTO audit_log VALUES (1, 0, 'init', '{}', zeroblob(32));"
+    "PRAGMA user_version = 1;";
+
 static void test_migration_from_version_1(void **state) {
   fixture *f = *state;
+  sqlite3 *h = NULL;
+  assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
   open_store(f);
-  add_issuers(f);
-  casc_store_close(f->s);
-  f->s = NULL;
-  /* back to what schema 1 had */
-  assert_int_equal(raw_exec(f->db, "DROP TABLE crl_numbers; DROP INDEX certificates_revoked; "
-                                   "PRAGMA user_version = 1;", NULL, 0),
-                   SQLITE_OK);
-  reopen_store(f);
   assert_int_equal(raw_int(f->db, "PRAGMA user_version"), casc_store_schema_version());
   assert_int_equal(raw_int(f->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                   "('crl_numbers', 'certificates_revoked')"),
                    2);
-  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM issuers"), 2); /* data kept */
+  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM issuers"), 1); /* data kept */
+  assert_int_equal(raw_int(f->db, "SELECT count(*) FROM audit_log WHERE sig IS NULL"), 1);
 }
 
 static void test_rollback(void **state) {
@@ -738,7 +760,7 @@ static void test_audit_tamper_other_fields(void **state) {
       "DELETE FROM audit_log WHERE seq = 1;",              /* the first */
       "UPDATE audit_log SET seq = 7 WHERE seq = 5;",       /* a gap at the end */
       /* an entry copied in from elsewhere */
-      "INSERT INTO audit_log SELECT 6, time, op, details, hash FROM audit_log WHERE seq = 5;",
+      "INSERT INTO audit_log SELECT 6, time, op, details, hash, sig FROM audit_log WHERE seq = 5;",
   };
   for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
     casc_store_close(f->s);
@@ -831,24 +853,24 @@ static void test_audit_verify_since(void **state) {
 
   for (int from = 1; from <= N_ENTRIES; from++) {
     head = -1;
-    assert_int_equal(casc_store_audit_verify_since(f->s, from, w.e[from - 1].hash, &head, h, &e),
+    assert_int_equal(casc_store_audit_verify_since(f->s, from, w.e[from - 1].hash, NULL, NULL, &head, h, &e),
                      CASC_OK);
     assert_int_equal(head, N_ENTRIES);
     assert_memory_equal(h, w.e[N_ENTRIES - 1].hash, CASC_HASH_LEN);
   }
   /* from_seq 0: the whole log. */
   unsigned char zero[CASC_HASH_LEN] = {0};
-  assert_int_equal(casc_store_audit_verify_since(f->s, 0, zero, &head, h, &e), CASC_OK);
+  assert_int_equal(casc_store_audit_verify_since(f->s, 0, zero, NULL, NULL, &head, h, &e), CASC_OK);
   assert_int_equal(head, N_ENTRIES);
   /* A hash that is not the anchor's. */
   memcpy(wrong, w.e[2].hash, CASC_HASH_LEN);
   wrong[0] ^= 1;
-  assert_int_equal(casc_store_audit_verify_since(f->s, 3, wrong, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, 3, wrong, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
-  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[3].hash, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[3].hash, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
   /* An anchor past the end: entries the checkpoint covered are gone. */
-  assert_int_equal(casc_store_audit_verify_since(f->s, N_ENTRIES + 1, w.e[4].hash, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, N_ENTRIES + 1, w.e[4].hash, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
   assert_non_null(strstr(e.msg, "gone"));
   casc_store_close(f->s);
@@ -860,24 +882,24 @@ static void test_audit_verify_since(void **state) {
                                    "WHERE seq = 4;", NULL, 0),
                    SQLITE_OK);
   reopen_store(f);
-  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[2].hash, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[2].hash, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
   /* ... and not looked at when the anchor is past it (O(new entries)). */
-  assert_int_equal(casc_store_audit_verify_since(f->s, 5, w.e[4].hash, &head, h, &e), CASC_OK);
+  assert_int_equal(casc_store_audit_verify_since(f->s, 5, w.e[4].hash, NULL, NULL, &head, h, &e), CASC_OK);
   casc_store_close(f->s);
   f->s = NULL;
 
   /* The anchor itself deleted. */
   assert_int_equal(raw_exec(f->db, "DELETE FROM audit_log WHERE seq = 3;", NULL, 0), SQLITE_OK);
   reopen_store(f);
-  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[2].hash, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, 3, w.e[2].hash, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
   /* The tail cut under the anchor. */
   casc_store_close(f->s);
   f->s = NULL;
   assert_int_equal(raw_exec(f->db, "DELETE FROM audit_log WHERE seq >= 4;", NULL, 0), SQLITE_OK);
   reopen_store(f);
-  assert_int_equal(casc_store_audit_verify_since(f->s, 5, w.e[4].hash, &head, h, &e),
+  assert_int_equal(casc_store_audit_verify_since(f->s, 5, w.e[4].hash, NULL, NULL, &head, h, &e),
                    CASC_ERR_INTEGRITY);
   walked_clear(&w);
 }
