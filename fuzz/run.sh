@@ -68,7 +68,7 @@ for t in "${targets[@]}"; do
     fi
   else
     echo "fuzz: $t FAILED; see $build/$t.log and $art/" >&2
-    grep -E 'ERROR: |SUMMARY: |runtime error|^(round trip|serial|time) ' "$build/$t.log" | head -5 >&2 || true
+    grep -E 'ERROR: |SUMMARY: |runtime error|^(round trip|serial|time) |^etag property|^fuzz_http_request: ' "$build/$t.log" | head -5 >&2 || true
     failed+=("$t")
   fi
 done

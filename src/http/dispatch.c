@@ -102,8 +102,17 @@ const char *casc_http_request_header(const casc_http_request *req, const char *n
   ssize_t at = h2o_find_header_by_str(&hreq->headers, lower, n, -1);
   if (at == -1)
     return NULL;
-  *len = hreq->headers.entries[at].value.len;
-  return hreq->headers.entries[at].value.base;
+  /* A field value has no leading or trailing whitespace (RFC 9110 5.5),
+   * but libh2o 2.2 keeps trailing spaces and tabs: without this trim
+   * "Content-Type: application/ocsp-request " would not compare equal. */
+  const char *v = hreq->headers.entries[at].value.base;
+  size_t vlen = hreq->headers.entries[at].value.len;
+  while (vlen > 0 && (v[0] == ' ' || v[0] == '\t'))
+    v++, vlen--;
+  while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+    vlen--;
+  *len = vlen;
+  return v;
 }
 
 void casc_http_response_status(casc_http_response *res, int status) { res->status = status; }
@@ -361,6 +370,20 @@ int casc_http_dispatch(h2o_handler_t *self, h2o_req_t *req) {
     return 0;
   }
   const struct http_route *rt = find_route(s, req->path_normalized);
+  /* A handler gets the path as sent and may rely on it starting with its
+   * route's path: "/ocsp/" + base64. h2o's normalised path also decodes
+   * percent-encoding and accepts a target without the leading "/", so
+   * "GET ocsp", "GET /%6Fcsp/..." or "GET /crl/%2e%2e/ocsp/..." reached the
+   * /ocsp handler with a path shorter than "/ocsp" or not under it at all
+   * (a handler that skips the route's length would read out of bounds).
+   * The path as sent must lead to the same route; otherwise it is not
+   * found. Static resources have no handler and keep the normalised match. */
+  if (rt != NULL) {
+    h2o_iovec_t raw = h2o_iovec_init(req->path.base,
+                                     req->query_at != SIZE_MAX ? req->query_at : req->path.len);
+    if (find_route(s, raw) != rt)
+      rt = NULL;
+  }
   if (rt == NULL)
     send_text(req, 404, "not found\n", NULL, head);
   else if ((rt->r.methods & method) == 0)
