@@ -34,7 +34,8 @@ typedef struct {
  * reads naturally. */
 casc_err casc_error_set(casc_error *e, casc_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* As casc_error_set, and appends the first queued OpenSSL error reason. */
+/* As casc_error_set, and appends the reason of the most recent queued
+ * OpenSSL error, then clears the queue. */
 casc_err casc_error_ssl(casc_error *e, casc_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void casc_error_clear(casc_error *e);

@@ -7,7 +7,9 @@
  * so a rewritten tail is never blessed. */
 #include "ca_internal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <openssl/pem.h>
 #include <sys/file.h>
 #include <stdio.h>
@@ -132,6 +134,22 @@ static int lock_checkpoint(const char *dir, casc_error *e) {
   return fd;
 }
 
+/* A command killed while writing the checkpoint leaves its temporary file;
+ * under the lock no other writer has one open, so any left are stale. */
+static void remove_stale_temp_files(const char *dir) {
+  static const char prefix[] = CASC_CHECKPOINT_FILE ".tmp.";
+  DIR *d = opendir(dir);
+  struct dirent *ent;
+  while (d != NULL && (ent = readdir(d)) != NULL) {
+    char path[PATH_MAX];
+    if (strncmp(ent->d_name, prefix, sizeof prefix - 1) == 0 &&
+        casc_path_join(path, sizeof path, dir, ent->d_name, NULL) == CASC_OK)
+      unlink(path);
+  }
+  if (d != NULL)
+    closedir(d);
+}
+
 casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *audit_key,
                                bool first, casc_error *e) {
   int64_t head_seq;
@@ -144,6 +162,7 @@ casc_err casc_audit_checkpoint(casc_store *store, const char *dir, EVP_PKEY *aud
   int lock = lock_checkpoint(dir, e);
   if (lock < 0)
     return e != NULL ? e->code : CASC_ERR_IO;
+  remove_stale_temp_files(dir);
   casc_err rc = checkpoint_read(dir, audit_key, &prev, &present, e);
   if (rc != CASC_OK)
     goto out;
@@ -204,8 +223,23 @@ casc_err casc_ca_checkpoint(casc_ca *ca, casc_error *e) {
   return casc_audit_checkpoint(ca->store, ca->dir, ca->audit_key, false, e);
 }
 
+/* BR 5.4.1: each entry names who acted. casc knows the local account. */
+static void add_actor(json_t *details) {
+  char who[128];
+  uid_t uid = getuid();
+  struct passwd pw, *found = NULL;
+  char buf[1024];
+  if (getpwuid_r(uid, &pw, buf, sizeof buf, &found) == 0 && found != NULL)
+    snprintf(who, sizeof who, "%s (uid %u)", found->pw_name, (unsigned)uid);
+  else
+    snprintf(who, sizeof who, "uid %u", (unsigned)uid);
+  json_object_set_new(details, "actor", json_string(who));
+}
+
 casc_err casc_audit_append_json(casc_store *store, const char *op, json_t *details,
                                 casc_error *e) {
+  if (details != NULL)
+    add_actor(details);
   char *text = details != NULL ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(details);
   if (text == NULL)

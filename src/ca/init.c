@@ -372,7 +372,7 @@ casc_err casc_ca_init(const char *dir_arg, const casc_init_opts *opts, casc_erro
     ca->dir[0] = '\0';
     goto out;
   }
-  chmod(ca->dir, 0755);
+  chmod(ca->dir, 0755); /* mkdtemp makes 0700; the CA directory is readable, keys/ is not */
   if ((rc = build(ca, opts, e)) != CASC_OK)
     goto out;
   casc_store_close(ca->store); /* folds the WAL into casc.db before the move */

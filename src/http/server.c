@@ -433,7 +433,7 @@ casc_err casc_http_server_new(const casc_http_config *cfg, casc_http_server **ou
   handler->super.on_req = casc_http_dispatch;
   handler->srv = s;
 
-  rc = casc_http_tables_init(s, cfg, time(NULL), e);
+  rc = casc_http_tables_init(s, cfg, casc_now(), e);
   if (rc != CASC_OK)
     goto out;
   s->workers = calloc((size_t)s->nthreads, sizeof *s->workers);

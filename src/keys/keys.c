@@ -81,11 +81,18 @@ out:
   return rc;
 }
 
+/* Keys are stored unencrypted (0600); an encrypted one is an error, never
+ * a prompt on whatever terminal the library runs under. */
+static int no_password(char *buf, int size, int rwflag, void *u) {
+  (void)buf, (void)size, (void)rwflag, (void)u;
+  return -1;
+}
+
 casc_err casc_key_load(const char *path, EVP_PKEY **out, casc_error *e) {
   BIO *in = BIO_new_file(path, "r");
   if (in == NULL)
     return casc_error_ssl(e, CASC_ERR_IO, "%s: cannot open the key", path);
-  EVP_PKEY *key = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+  EVP_PKEY *key = PEM_read_bio_PrivateKey(in, NULL, no_password, NULL);
   BIO_free(in);
   if (key == NULL)
     return casc_error_ssl(e, CASC_ERR_PARSE, "%s: not a PEM private key", path);
