@@ -3,17 +3,37 @@
 
 #include <string.h>
 
+/* The issuer's name as RFC 4514, decoded once per issuer rather than once
+ * per row: `casc list` over a large database would otherwise spend its time
+ * in d2i_X509. */
+static const char *issuer_name(const casc_issuer_rec *is) {
+  static struct {
+    int64_t id;
+    char name[CASC_DN_MAX];
+  } cache[32];
+  static size_t used;
+  if (is == NULL)
+    return "";
+  for (size_t i = 0; i < used; i++)
+    if (cache[i].id == is->id)
+      return cache[i].name;
+  static char scratch[CASC_DN_MAX];
+  char *out = used < sizeof cache / sizeof cache[0] ? cache[used].name : scratch;
+  const unsigned char *p = is->cert_der;
+  X509 *cert = d2i_X509(NULL, &p, (long)is->cert_len);
+  out[0] = '\0';
+  if (cert != NULL)
+    casc_name_format(X509_get_subject_name(cert), out, CASC_DN_MAX);
+  X509_free(cert);
+  if (out != scratch)
+    cache[used++].id = is->id;
+  return out;
+}
+
 json_t *cli_cert_json(const casc_ca *ca, const casc_cert_rec *rec, time_t now) {
   char nb[CASC_TIME_BUFSZ], na[CASC_TIME_BUFSZ], ra[CASC_TIME_BUFSZ], inv[CASC_TIME_BUFSZ];
-  char issuer[CASC_DN_MAX] = "";
   const casc_issuer_rec *is = casc_ca_issuer_by_id(ca, rec->issuer_id);
-  if (is != NULL) {
-    const unsigned char *p = is->cert_der;
-    X509 *cert = d2i_X509(NULL, &p, (long)is->cert_len);
-    if (cert != NULL)
-      casc_name_format(X509_get_subject_name(cert), issuer, sizeof issuer);
-    X509_free(cert);
-  }
+  const char *issuer = issuer_name(is);
   casc_time_format(rec->not_before, nb);
   casc_time_format(rec->not_after, na);
   casc_time_format(rec->revoked_at, ra);

@@ -51,7 +51,7 @@ int cmd_audit(const cli_globals *g, int argc, char **argv) {
   if (!json) {
     printf("audit log intact: %lld entries", (long long)report.entries);
     if (report.entries > report.checkpoint_seq)
-      printf(", %lld after the signed checkpoint (chained, not yet signed)",
+      printf(", %lld after the checkpoint (each signed, not yet under the checkpoint)",
              (long long)(report.entries - report.checkpoint_seq));
     printf("\n");
   }
