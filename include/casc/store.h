@@ -257,6 +257,12 @@ casc_err casc_store_audit_verify_since(casc_store *s, int64_t from_seq,
                                        int64_t *head_seq, unsigned char head_hash[CASC_HASH_LEN],
                                        casc_error *e);
 casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_error *e);
+/* Entries with seq >= from_seq, in order (no checks). */
+casc_err casc_store_audit_walk_from(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
+                                    casc_error *e);
+/* The last entry; *found false for an empty log. */
+casc_err casc_store_audit_last(casc_store *s, casc_audit_entry *out, bool *found,
+                               casc_error *e);
 void casc_audit_entry_clear(casc_audit_entry *entry);
 
 #endif

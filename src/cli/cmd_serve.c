@@ -2,7 +2,9 @@
 #include "cli.h"
 
 #include "casc/ca.h"
+#include "casc/crl.h"
 #include "casc/http.h"
+#include "casc/ocsp.h"
 
 #include <getopt.h>
 #include <ini.h>
@@ -149,6 +151,8 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   struct ca_entry *ents = NULL;
   casc_http_resource *res = NULL;
   casc_http_server *srv = NULL;
+  casc_crl_server *crl = NULL;
+  casc_ocsp_service *ocsp = NULL;
   size_t n = 0;
   opterr = 0;
   optind = 1;
@@ -192,7 +196,11 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   cfg.n_resources = 2 * n;
 
   raise_fd_limit();
-  rc = casc_http_server_new(&cfg, &srv, &err);
+  rc = casc_ocsp_serve_attach(ca, &cfg, &ocsp, &err);
+  if (rc == CASC_OK)
+    rc = casc_crl_serve_attach(ca, &cfg, &crl, &err);
+  if (rc == CASC_OK)
+    rc = casc_http_server_new(&cfg, &srv, &err);
   if (rc != CASC_OK)
     goto out;
   int threads = casc_http_server_threads(srv);
@@ -203,6 +211,8 @@ out:
   if (rc != CASC_OK)
     status = cli_fail("serve", &err);
   casc_http_server_free(srv);
+  casc_crl_server_free(crl);
+  casc_ocsp_service_free(ocsp);
   for (size_t i = 0; ents != NULL && i < n; i++)
     free(ents[i].pem);
   free(ents);

@@ -17,7 +17,9 @@ static const struct {
     {"list", cmd_list, "list the certificates in the database"},
     {"show", cmd_show, "show one certificate"},
     {"audit", cmd_audit, "verify the audit log (audit verify)"},
+    {"crl", cmd_crl, "write every issuer's CRLs"},
     {"serve", cmd_serve, "serve CA certificates and /healthz over HTTP"},
+    {"ocsp", cmd_ocsp, "presign OCSP responses (ocsp presign)"},
 };
 
 static void usage(FILE *out) {

@@ -199,6 +199,16 @@ casc_err casc_store_audit_walk(casc_store *s, casc_audit_cb cb, void *arg, casc_
   return s->ops->audit_walk(s, 1, cb, arg, e);
 }
 
+casc_err casc_store_audit_walk_from(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
+                                    casc_error *e) {
+  return s->ops->audit_walk(s, from_seq, cb, arg, e);
+}
+
+casc_err casc_store_audit_last(casc_store *s, casc_audit_entry *out, bool *found,
+                               casc_error *e) {
+  return s->ops->audit_last(s, out, found, e);
+}
+
 struct verify_state {
   int64_t expect_seq;
   unsigned char prev[CASC_HASH_LEN];
