@@ -32,6 +32,35 @@ def run(*cmd, check=True, **kw):
     return proc
 
 
+def faketime_env(when):
+    """The environment that makes casc see `when` ("2027-04-01 12:00:00") as
+    now, through libfaketime; casc itself takes no time override."""
+    env = dict(os.environ)
+    env["FAKETIME"] = "@" + when
+    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
+    # ASan wants to be first in the link order; libfaketime is preloaded.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    lib = next((p for p in ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+                            "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
+                if os.path.exists(p)), None)
+    env["LD_PRELOAD"] = lib or ""
+    return env
+
+
+def as_nobody(ca, *args):
+    """Runs casc as nobody on a CA directory it may read but not write: as
+    root, permission bits would not bind."""
+    for root, dirs, files in os.walk(ca):
+        os.chmod(root, 0o755)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+    parent = os.path.dirname(os.path.abspath(ca))
+    os.chmod(parent, 0o755)
+    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+           os.path.abspath(CASC), "--dir", ca, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+
+
 def db_snapshot(ca):
     """Everything in the database, read-only, as comparable text, plus the
     signed checkpoint: what a failed command must leave unchanged."""

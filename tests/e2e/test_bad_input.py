@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import unittest
 
-from casctest import CascTestCase, casc, db_snapshot, run
+from casctest import CascTestCase, as_nobody, casc, db_snapshot, run
 
 
 class TestBadInput(CascTestCase):
@@ -147,30 +147,19 @@ class TestBadInput(CascTestCase):
         self.assertEqual([n for n in os.listdir(self.tmp) if ".init-" in n], [])
 
     def test_read_only_ca_directory(self):
-        # As root permission bits do not bind, so the command runs as nobody
-        # on a CA directory it may read but not write.
         if shutil.which("setpriv") is None:
             self.skipTest("setpriv not available")
         ro = self.path("ro")
         casc("init", ca=ro, check=True)
-        os.chmod(self.tmp, 0o755)
-        for root, dirs, files in os.walk(ro):
-            os.chmod(root, 0o755)
-            for f in files:
-                os.chmod(os.path.join(root, f), 0o644)
-        before = db_snapshot(ro)
-        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
         csr = self.path("ro.csr")
         shutil.copy(self.good_csr, csr)
         os.chmod(csr, 0o644)
-        proc = subprocess.run(as_nobody + [os.path.abspath(os.environ.get("CASC_BIN", "casc")),
-                              "--dir", ro, "issue", "--profile", "tls-server", "--csr", csr],
-                              capture_output=True, text=True, timeout=60)
+        before = db_snapshot(ro)
+        proc = as_nobody(ro, "issue", "--profile", "tls-server", "--csr", csr)
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
         self.assertIn(ro, proc.stderr)
         self.assertEqual(db_snapshot(ro), before)
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

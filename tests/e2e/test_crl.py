@@ -25,7 +25,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import ExtensionOID
 
-from casctest import SANITIZED, CascTestCase, casc, run
+from casctest import SANITIZED, CascTestCase, casc, run, faketime_env
 
 SLOW = 4 if SANITIZED else 1
 SHARDS = 4
@@ -57,18 +57,6 @@ def issuer_of(url_path):
     """/crl/issuing-ca/3.crl and /crl/issuing-ca.crl -> issuing-ca"""
     rest = url_path[len("/crl/"):]
     return rest.split("/")[0] if "/" in rest else rest[:-len(".crl")]
-
-
-def faketime_env(when):
-    env = dict(os.environ)
-    env["FAKETIME"] = "@" + when
-    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
-    lib = next((p for p in ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                            "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
-                if os.path.exists(p)), None)
-    env["LD_PRELOAD"] = lib or ""
-    return env
 
 
 def curl(*args):

@@ -8,7 +8,7 @@ import unittest
 
 from cryptography import x509
 
-from casctest import CascTestCase, casc, db_snapshot, run
+from casctest import CascTestCase, as_nobody, casc, db_snapshot, run
 
 
 class TestPolicy(CascTestCase):
@@ -141,19 +141,10 @@ class TestPolicy(CascTestCase):
         # An auditor who may read the CA directory but not write it.
         ca = self.path("audited")
         casc("init", ca=ca, check=True)
-        os.chmod(self.tmp, 0o755)
-        for root, dirs, files in os.walk(ca):
-            os.chmod(root, 0o755)
-            for name in files:
-                os.chmod(os.path.join(root, name), 0o644)
-        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                     os.path.abspath(os.environ.get("CASC_BIN", "casc")), "--dir", ca]
         for args in (["audit", "verify"], ["list", "--json"]):
             with self.subTest(args=args):
-                proc = subprocess.run(as_nobody + args, capture_output=True, text=True,
-                                      timeout=60)
+                proc = as_nobody(ca, *args)
                 self.assertEqual(proc.returncode, 0, proc.stderr)
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -10,20 +10,10 @@ import unittest
 
 from cryptography import x509
 
-from casctest import CascTestCase, casc, run
+from casctest import CascTestCase, casc, faketime_env, run
 
 
-def at(when):
-    env = dict(os.environ)
-    env["FAKETIME"] = "@" + when
-    env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"
-    # ASan wants to be first in the link order; libfaketime is preloaded.
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
-    lib = next((p for p in ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
-                            "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
-                if os.path.exists(p)), None)
-    env["LD_PRELOAD"] = lib or ""
-    return env
+at = faketime_env
 
 
 @unittest.skipUnless(shutil.which("faketime"), "faketime not installed")
