@@ -12,8 +12,7 @@
 
 static const char help[] =
     "usage: casc [--dir DIR] ocsp presign [--json]\n"
-    "       casc [--dir DIR] ocsp query --cert FILE [--issuer FILE] [--url URL] [--nonce]\n"
-    "                                   [--sha256]\n\n"
+    "       casc [--dir DIR] ocsp query ...   (not yet available)\n\n"
     "presign: signs and stores the OCSP responses that are due: one for every unexpired\n"
     "certificate, and for expired code-signing and timestamping certificates, whose\n"
     "response is missing, reaches its refresh time, or disagrees with the database about\n"
@@ -23,7 +22,7 @@ static const char help[] =
     "casc serve loads the stored responses and keeps them fresh by itself; run presign\n"
     "from cron when no daemon runs.\n\n"
     "  --json     print {\"signed\", \"skipped\", \"next_due\"}\n\n"
-    "query: not yet available.\n\n"
+
     "Exit status: 0 done; 2 bad arguments, not a CA directory, or a signer that cannot be\n"
     "loaded.\n";
 
