@@ -26,14 +26,9 @@ for tool in openssl sqlite3; do
 done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
 
-log=$(mktemp)
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
-    { cat "$log" >&2; rm -f "$log"; die "cmake configure failed"; }
-fi
-cmake --build "$BUILD" -j2 --target casc >"$log" 2>&1 ||
-  { cat "$log" >&2; rm -f "$log"; die "build failed"; }
-rm -f "$log"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_build casc
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -24,14 +24,9 @@ die() { echo "issue.sh: $*" >&2; exit 2; }
 command -v openssl >/dev/null || die "openssl not found"
 
 # --- build (incremental; only what this benchmark runs) --------------------
-log=$(mktemp)
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
-    { cat "$log" >&2; rm -f "$log"; die "cmake configure failed"; }
-fi
-cmake --build "$BUILD" -j2 --target casc issue_bench >"$log" 2>&1 ||
-  { cat "$log" >&2; rm -f "$log"; die "build failed"; }
-rm -f "$log"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_build casc issue_bench
 
 # --- a fresh CA and a CSR ------------------------------------------------
 T=$(mktemp -d)

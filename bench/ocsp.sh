@@ -31,14 +31,9 @@ if [[ ${#need[@]} -gt 0 ]]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-log=$(mktemp)
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
-    { cat "$log" >&2; rm -f "$log"; die "cmake configure failed"; }
-fi
-cmake --build "$BUILD" -j2 --target casc >"$log" 2>&1 ||
-  { cat "$log" >&2; rm -f "$log"; die "build failed"; }
-rm -f "$log"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_build casc
 
 T=$(mktemp -d)
 chmod 755 "$T" # nginx's workers read the response file

@@ -22,14 +22,9 @@ die() { echo "presign.sh: $*" >&2; exit 2; }
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N=$N: a positive count"
 command -v openssl >/dev/null || die "openssl not found"
 
-log=$(mktemp)
-if [[ ! -f $BUILD/CMakeCache.txt ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$log" 2>&1 ||
-    { cat "$log" >&2; rm -f "$log"; die "cmake configure failed"; }
-fi
-cmake --build "$BUILD" -j2 --target casc >"$log" 2>&1 ||
-  { cat "$log" >&2; rm -f "$log"; die "build failed"; }
-rm -f "$log"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_build casc
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
