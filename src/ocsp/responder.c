@@ -107,6 +107,8 @@ casc_err casc_ocsp_responder_new(casc_ca *ca, casc_ocsp_responder **out, casc_er
       continue;
     rc = load_issuer(ca, rec, &r->issuers[r->n], e);
     r->n++; /* counted even when half-loaded, so that free releases it */
+    if (rc == CASC_OK)
+      rc = casc_ocsp_template_init(r, (int)r->n - 1, e);
     if (rc != CASC_OK)
       goto out;
   }
@@ -126,6 +128,7 @@ void casc_ocsp_responder_free(casc_ocsp_responder *r) {
     X509_free(r->issuers[i].cert);
     X509_free(r->issuers[i].signer);
     EVP_PKEY_free(r->issuers[i].key);
+    casc_ocsp_template_clear(&r->issuers[i]);
   }
   free(r->issuers);
   free(r);

@@ -22,6 +22,7 @@ import urllib.error
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.x509 import ocsp
 
 CASC = os.environ.get("CASC_BIN", "")
@@ -262,6 +263,27 @@ class GetAndCaching(unittest.TestCase):
             self.assertEqual(type(r.hash_algorithm), type(alg))
             self.assertEqual(r.responder_key_hash is not None, True)  # byKey
             self.assertEqual(len(r.certificates), 1)  # the delegated responder
+            verify_signature(r)
+        # the presigned (template-encoded) revoked answer parses and verifies too
+        revoked = x509.load_pem_x509_certificate(read(CERTS["revoked"]))
+        der = ocsp.OCSPRequestBuilder().add_certificate(revoked, issuer, hashes.SHA1()).build(
+        ).public_bytes(serialization.Encoding.DER)
+        status, _, body = post(der)
+        self.assertEqual(status, 200)
+        st, r = status_of(body)
+        self.assertEqual(st, ocsp.OCSPCertStatus.REVOKED)
+        self.assertIsNotNone(r.revocation_time)
+        verify_signature(r)
+
+
+def verify_signature(r):
+    """The response's signature under the responder certificate it carries."""
+    key = r.certificates[0].public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        key.verify(r.signature, r.tbs_response_bytes, ec.ECDSA(r.signature_hash_algorithm))
+    else:
+        key.verify(r.signature, r.tbs_response_bytes, padding.PKCS1v15(),
+                   r.signature_hash_algorithm)
 
 
 class BadInput(unittest.TestCase):

@@ -13,6 +13,8 @@
 #include "casc/ocsp.h"
 #include "unit_util.h"
 
+#include "../../src/ocsp/ocsp_internal.h" /* the template encoder */
+
 #include <openssl/err.h>
 #include <openssl/ocsp.h>
 #include <openssl/pem.h>
@@ -523,6 +525,132 @@ static void test_presign(void **state) {
   assert_int_equal(r.n_good + r.n_revoked, 0);
 }
 
+/* DER of an OpenSSL object, for byte comparisons. */
+#define I2D(type, obj, out, len)                                                              \
+  do {                                                                                        \
+    (out) = NULL;                                                                             \
+    (len) = i2d_##type((obj), &(out));                                                        \
+    assert_true((len) > 0);                                                                   \
+  } while (0)
+
+/* Template-made responses: verified as a relying party would, and equal
+ * field by field to what OCSP_basic_sign makes for the same inputs. */
+static void test_template(void **state) {
+  fx *f = *state;
+  casc_error e = {0};
+  casc_ocsp_encoder *enc = casc_ocsp_encoder_new();
+  int i = casc_ocsp_responder_index(f->r, casc_ocsp_responder_issuer_id(f->r, 0));
+  assert_non_null(enc);
+  assert_true(i >= 0);
+  /* the issuing CA's index: the one whose certificate is f->issuing */
+  for (size_t k = 0; k < f->r->n; k++)
+    if (X509_cmp(f->r->issuers[k].cert, f->issuing) == 0)
+      i = (int)k;
+  static const unsigned char serials[][20] = {
+      {0x4a, 0x01, 0x02, 0x03},
+      {0x80, 0x00, 0x00, 0x01}, /* high bit: a 0x00 goes in front */
+      {0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+  };
+  static const size_t serial_lens[] = {4, 4, 20};
+  const casc_ocsp_status statuses[] = {
+      {.status = CASC_OCSP_GOOD, .reason = -1},
+      {.status = CASC_OCSP_REVOKED, .revoked_at = 1700000000, .reason = 1},
+      {.status = CASC_OCSP_REVOKED, .revoked_at = 1700000001, .reason = 0},
+      {.status = CASC_OCSP_REVOKED, .revoked_at = 1700000002, .reason = -1},
+      {.status = CASC_OCSP_UNKNOWN, .reason = -1},
+  };
+  const int expect[] = {V_OCSP_CERTSTATUS_GOOD, V_OCSP_CERTSTATUS_REVOKED,
+                        V_OCSP_CERTSTATUS_REVOKED, V_OCSP_CERTSTATUS_REVOKED,
+                        V_OCSP_CERTSTATUS_UNKNOWN};
+  for (size_t a = 0; a < 3; a++) {
+    for (size_t b = 0; b < sizeof statuses / sizeof statuses[0]; b++) {
+      time_t now = casc_now();
+      unsigned char *tder = NULL, *oder = NULL;
+      size_t tlen = 0, olen = 0;
+      if (casc_ocsp_sign_template(f->r, i, enc, serials[a], serial_lens[a], &statuses[b], now,
+                                  &tder, &tlen, &e) != CASC_OK)
+        fail_msg("template: %s", e.msg);
+      assert_int_equal(casc_ocsp_sign(f->r, i, NID_sha1, serials[a], serial_lens[a],
+                                      &statuses[b], NULL, 0, now, &oder, &olen, &e),
+                       CASC_OK);
+      /* verified against the chain, status found under its CertID */
+      ASN1_INTEGER *sn = ASN1_INTEGER_new();
+      ASN1_STRING_set(sn, serials[a], (int)serial_lens[a]);
+      OCSP_CERTID *id = OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(f->issuing),
+                                         X509_get0_pubkey_bitstr(f->issuing), sn);
+      int reason = -2;
+      assert_int_equal(check_response(f, tder, tlen, id, &reason, NULL), expect[b]);
+      if (statuses[b].status == CASC_OCSP_REVOKED)
+        assert_int_equal(reason, statuses[b].reason);
+
+      /* field by field against OpenSSL's encoding */
+      const unsigned char *p = tder, *q = oder;
+      OCSP_RESPONSE *tr = d2i_OCSP_RESPONSE(NULL, &p, (long)tlen);
+      OCSP_RESPONSE *or = d2i_OCSP_RESPONSE(NULL, &q, (long)olen);
+      assert_true(p == tder + tlen); /* no trailing bytes */
+      OCSP_BASICRESP *tb = OCSP_response_get1_basic(tr), *ob = OCSP_response_get1_basic(or);
+      unsigned char *x = NULL, *y = NULL;
+      int xn = 0, yn = 0;
+      /* re-encoding what was parsed gives the same bytes: DER throughout */
+      I2D(OCSP_RESPONSE, tr, x, xn);
+      assert_int_equal(xn, (int)tlen);
+      assert_memory_equal(x, tder, tlen);
+      OPENSSL_free(x);
+      /* the SingleResponse */
+      I2D(OCSP_SINGLERESP, OCSP_resp_get0(tb, 0), x, xn);
+      I2D(OCSP_SINGLERESP, OCSP_resp_get0(ob, 0), y, yn);
+      assert_int_equal(OCSP_resp_count(tb), 1);
+      assert_int_equal(xn, yn);
+      assert_memory_equal(x, y, (size_t)xn);
+      OPENSSL_free(x);
+      OPENSSL_free(y);
+      /* responderID */
+      const ASN1_OCTET_STRING *tk = NULL, *ok = NULL;
+      const X509_NAME *nm = NULL;
+      assert_int_equal(OCSP_resp_get0_id(tb, &tk, &nm), 1);
+      assert_int_equal(OCSP_resp_get0_id(ob, &ok, &nm), 1);
+      assert_non_null(tk);
+      assert_int_equal(ASN1_OCTET_STRING_cmp(tk, ok), 0);
+      /* signatureAlgorithm */
+      I2D(X509_ALGOR, OCSP_resp_get0_tbs_sigalg(tb), x, xn);
+      I2D(X509_ALGOR, OCSP_resp_get0_tbs_sigalg(ob), y, yn);
+      assert_int_equal(xn, yn);
+      assert_memory_equal(x, y, (size_t)xn);
+      OPENSSL_free(x);
+      OPENSSL_free(y);
+      /* certs */
+      const STACK_OF(X509) *tc = OCSP_resp_get0_certs(tb), *oc = OCSP_resp_get0_certs(ob);
+      assert_int_equal(sk_X509_num(tc), 1);
+      assert_int_equal(sk_X509_num(oc), 1);
+      assert_int_equal(X509_cmp(sk_X509_value(tc, 0), sk_X509_value(oc, 0)), 0);
+      /* producedAt is `now`; when the wall clock agreed, all of
+       * tbsResponseData is the same bytes */
+      const ASN1_GENERALIZEDTIME *tp = OCSP_resp_get0_produced_at(tb);
+      const ASN1_GENERALIZEDTIME *op = OCSP_resp_get0_produced_at(ob);
+      assert_int_equal(ASN1_TIME_cmp_time_t(tp, now), 0);
+      assert_int_equal(tp->type, V_ASN1_GENERALIZEDTIME);
+      if (ASN1_STRING_cmp(tp, op) == 0) {
+        I2D(OCSP_RESPDATA, OCSP_resp_get0_respdata(tb), x, xn);
+        I2D(OCSP_RESPDATA, OCSP_resp_get0_respdata(ob), y, yn);
+        assert_int_equal(xn, yn);
+        assert_memory_equal(x, y, (size_t)xn);
+        OPENSSL_free(x);
+        OPENSSL_free(y);
+      }
+      OCSP_BASICRESP_free(tb);
+      OCSP_BASICRESP_free(ob);
+      OCSP_RESPONSE_free(tr);
+      OCSP_RESPONSE_free(or);
+      OCSP_CERTID_free(id);
+      ASN1_INTEGER_free(sn);
+      OPENSSL_free(tder);
+      OPENSSL_free(oder);
+    }
+  }
+  casc_ocsp_encoder_free(enc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_request_parse_ok),
@@ -531,6 +659,7 @@ int main(void) {
       cmocka_unit_test(test_refresh_rules),
       cmocka_unit_test_setup_teardown(test_answers, fx_setup, fx_teardown),
       cmocka_unit_test_setup_teardown(test_presign, fx_setup, fx_teardown),
+      cmocka_unit_test_setup_teardown(test_template, fx_setup, fx_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
