@@ -5,13 +5,18 @@
 
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Certificates signed between two commits: large enough that a commit's
  * fsync is a small share of the work, small enough that a revocation
  * waiting for the write lock waits milliseconds. */
 #define BATCH 256
+/* Signing threads at most (one per online CPU). */
+#define MAX_THREADS 16
 
 struct batch {
   casc_ocsp_todo items[BATCH];
@@ -26,49 +31,118 @@ static casc_err collect(const casc_ocsp_todo *t, void *arg, casc_error *e) {
   return CASC_OK;
 }
 
+/* A batch's signed responses, indexed as its items; ok[k] is false for an
+ * item of an issuer without a responder. */
+struct signed_batch {
+  casc_ocsp_row rows[BATCH];
+  unsigned char *ders[BATCH];
+  bool ok[BATCH];
+};
+
+/* The signing threads' shared state: thread t signs items t, t + n, ... */
+struct signer {
+  casc_ocsp_responder *r;
+  size_t nthreads;
+  casc_ocsp_encoder *enc[MAX_THREADS];
+};
+
+struct job {
+  struct signer *s;
+  size_t t;
+  time_t now;
+  const struct batch *b;
+  struct signed_batch *out;
+  pthread_t tid;
+  bool started;
+  casc_err rc;
+  casc_error e;
+};
+
+static void signed_clear(struct signed_batch *sb) {
+  for (size_t k = 0; k < BATCH; k++) {
+    OPENSSL_free(sb->ders[k]);
+    sb->ders[k] = NULL;
+    sb->ok[k] = false;
+  }
+}
+
 /* Presigned responses carry a SHA-1 CertID: what RFC 5019 clients send
  * (and what OpenSSL, browsers and most servers' stapling code send today).
  * A SHA-256 request is answered by a live signature (serve.c). */
-static casc_err sign_batch(casc_ocsp_responder *r, casc_store *store, time_t now,
-                           const struct batch *b, size_t *signed_count, size_t *skipped,
-                           casc_error *e) {
-  unsigned char *ders[BATCH] = {0};
-  casc_ocsp_row rows[BATCH];
-  size_t n = 0;
-  casc_err rc = CASC_OK;
-  for (size_t k = 0; k < b->n; k++) {
+static void *sign_part(void *arg) {
+  struct job *j = arg;
+  const struct batch *b = j->b;
+  j->rc = CASC_OK;
+  for (size_t k = j->t; k < b->n && j->rc == CASC_OK; k += j->s->nthreads) {
     const casc_ocsp_todo *t = &b->items[k];
-    int i = casc_ocsp_responder_index(r, t->issuer_id);
+    int i = casc_ocsp_responder_index(j->s->r, t->issuer_id);
     unsigned char serial[CASC_OCSP_SERIAL_MAX];
     size_t serial_len = 0, der_len = 0;
-    if (i < 0) {
-      (*skipped)++;
+    if (i < 0)
       continue;
-    }
     casc_ocsp_status st = {.status = t->revoked ? CASC_OCSP_REVOKED : CASC_OCSP_GOOD,
                            .revoked_at = t->revoked_at, .reason = t->reason};
-    if ((rc = casc_ocsp_serial_raw(t->serial, serial, &serial_len, e)) != CASC_OK ||
-        (rc = casc_ocsp_sign(r, i, NID_sha1, serial, serial_len, &st, NULL, 0, now, &ders[n],
-                             &der_len, e)) != CASC_OK)
-      goto out;
-    rows[n] = (casc_ocsp_row){.issuer_id = t->issuer_id,
-                              .status = t->revoked ? 1 : 0,
-                              .revoked_at = t->revoked_at,
-                              .reason = t->revoked ? t->reason : -1,
-                              .this_update = now,
-                              .next_update = now + CASC_OCSP_VALIDITY,
-                              .refresh_at = casc_ocsp_refresh_at(now, now + CASC_OCSP_VALIDITY),
-                              .der = ders[n],
-                              .der_len = der_len};
-    memcpy(rows[n].serial, t->serial, sizeof rows[n].serial);
-    n++;
+    if ((j->rc = casc_ocsp_serial_raw(t->serial, serial, &serial_len, &j->e)) != CASC_OK ||
+        (j->rc = casc_ocsp_sign_template(j->s->r, i, j->s->enc[j->t], serial, serial_len, &st,
+                                         j->now, &j->out->ders[k], &der_len, &j->e)) != CASC_OK)
+      break;
+    casc_ocsp_row *row = &j->out->rows[k];
+    *row = (casc_ocsp_row){.issuer_id = t->issuer_id,
+                           .status = t->revoked ? 1 : 0,
+                           .revoked_at = t->revoked_at,
+                           .reason = t->revoked ? t->reason : -1,
+                           .this_update = j->now,
+                           .next_update = j->now + CASC_OCSP_VALIDITY,
+                           .refresh_at = casc_ocsp_refresh_at(j->now, j->now + CASC_OCSP_VALIDITY),
+                           .der = j->out->ders[k],
+                           .der_len = der_len};
+    memcpy(row->serial, t->serial, sizeof row->serial);
+    j->out->ok[k] = true;
   }
+  return NULL;
+}
+
+/* Starts signing b into out on the signer's threads (the last part runs
+ * on the caller's thread when there is only one). */
+static void sign_start(struct signer *s, struct job *jobs, time_t now, const struct batch *b,
+                       struct signed_batch *out) {
+  for (size_t t = 0; t < s->nthreads; t++) {
+    jobs[t] = (struct job){.s = s, .t = t, .now = now, .b = b, .out = out};
+    if (s->nthreads > 1 && pthread_create(&jobs[t].tid, NULL, sign_part, &jobs[t]) == 0)
+      jobs[t].started = true;
+    else
+      sign_part(&jobs[t]);
+  }
+}
+
+static casc_err sign_wait(struct signer *s, struct job *jobs, casc_error *e) {
+  casc_err rc = CASC_OK;
+  for (size_t t = 0; t < s->nthreads; t++) {
+    if (jobs[t].started)
+      pthread_join(jobs[t].tid, NULL);
+    if (jobs[t].rc != CASC_OK && rc == CASC_OK) {
+      rc = jobs[t].rc;
+      *e = jobs[t].e;
+    }
+  }
+  return rc;
+}
+
+/* One transaction per batch: durable per batch, as before. */
+static casc_err write_batch(casc_store *store, const struct batch *b, struct signed_batch *sb,
+                            size_t *signed_count, size_t *skipped, casc_error *e) {
+  size_t n = 0;
+  casc_err rc = CASC_OK;
+  for (size_t k = 0; k < b->n; k++)
+    n += sb->ok[k];
+  *skipped += b->n - n;
   if (n == 0)
     goto out;
   if ((rc = casc_store_begin(store, e)) != CASC_OK)
     goto out;
-  for (size_t k = 0; k < n && rc == CASC_OK; k++)
-    rc = casc_store_ocsp_put(store, &rows[k], e);
+  for (size_t k = 0; k < b->n && rc == CASC_OK; k++)
+    if (sb->ok[k])
+      rc = casc_store_ocsp_put(store, &sb->rows[k], e);
   if (rc == CASC_OK)
     rc = casc_store_commit(store, e);
   if (rc != CASC_OK)
@@ -76,26 +150,126 @@ static casc_err sign_batch(casc_ocsp_responder *r, casc_store *store, time_t now
   else
     *signed_count += n;
 out:
-  for (size_t k = 0; k < BATCH; k++)
-    OPENSSL_free(ders[k]);
+  signed_clear(sb);
+  return rc;
+}
+
+static void signer_free(struct signer *s) {
+  if (s == NULL)
+    return;
+  for (size_t t = 0; t < MAX_THREADS; t++)
+    casc_ocsp_encoder_free(s->enc[t]);
+  free(s);
+}
+
+static casc_err signer_new(casc_ocsp_responder *r, bool threads, struct signer **out,
+                           casc_error *e) {
+  struct signer *s = calloc(1, sizeof *s);
+  long cpus = threads ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+  if (s == NULL)
+    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  s->r = r;
+  s->nthreads = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (size_t)cpus;
+  for (size_t t = 0; t < s->nthreads; t++)
+    if ((s->enc[t] = casc_ocsp_encoder_new()) == NULL) {
+      signer_free(s);
+      return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+    }
+  *out = s;
+  return CASC_OK;
+}
+
+static casc_err sign_batch(struct signer *s, casc_store *store, time_t now,
+                           const struct batch *b, struct signed_batch *sb, size_t *signed_count,
+                           size_t *skipped, casc_error *e) {
+  struct job jobs[MAX_THREADS];
+  sign_start(s, jobs, now, b, sb);
+  casc_err rc = sign_wait(s, jobs, e);
+  if (rc == CASC_OK)
+    return write_batch(store, b, sb, signed_count, skipped, e);
+  signed_clear(sb);
+  return rc;
+}
+
+/* Where batches come from: the queue, or the due certificates after a
+ * cursor. */
+struct source {
+  bool queue;
+  time_t now;
+  int64_t after;
+};
+
+static casc_err fetch(casc_store *store, struct source *src, struct batch *b, casc_error *e) {
+  b->n = 0;
+  if (src->queue)
+    /* Taken off the queue before signing: if signing fails now, the next
+     * presigning pass still finds the response missing or stale. */
+    return casc_store_ocsp_pending_take(store, BATCH, collect, b, e);
+  casc_err rc = casc_store_ocsp_due(store, src->now, src->after, BATCH, collect, b, e);
+  if (rc == CASC_OK && b->n > 0)
+    src->after = b->items[b->n - 1].cursor;
+  return rc;
+}
+
+/* Pipelined: while the threads sign batch k + 1, this thread stores batch
+ * k (one transaction each, committed before the next is stored). */
+static casc_err run(struct signer *s, casc_store *store, struct source *src,
+                    void (*progress)(size_t done, void *arg), void *arg, size_t *signed_count,
+                    size_t *skipped, casc_error *e) {
+  struct batch *b[2] = {malloc(sizeof(struct batch)), malloc(sizeof(struct batch))};
+  struct signed_batch *sb[2] = {calloc(1, sizeof(struct signed_batch)),
+                                calloc(1, sizeof(struct signed_batch))};
+  struct job jobs[MAX_THREADS];
+  int cur = 0;
+  bool have_prev = false;
+  casc_err rc = b[0] != NULL && b[1] != NULL && sb[0] != NULL && sb[1] != NULL
+                    ? CASC_OK
+                    : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  while (rc == CASC_OK) {
+    struct batch *nb = b[cur];
+    if ((rc = fetch(store, src, nb, e)) != CASC_OK)
+      break;
+    if (nb->n > 0)
+      sign_start(s, jobs, src->now, nb, sb[cur]);
+    if (have_prev) {
+      casc_error we = {0};
+      casc_err wrc = write_batch(store, b[1 - cur], sb[1 - cur], signed_count, skipped, &we);
+      if (wrc == CASC_OK && progress != NULL)
+        progress(*signed_count, arg);
+      if (wrc != CASC_OK) {
+        rc = wrc;
+        *e = we;
+      }
+    }
+    if (nb->n == 0)
+      break;
+    casc_error se = {0};
+    casc_err src_rc = sign_wait(s, jobs, &se);
+    if (src_rc != CASC_OK && rc == CASC_OK) {
+      rc = src_rc;
+      *e = se;
+    }
+    have_prev = true;
+    cur = 1 - cur;
+  }
+  for (int k = 0; k < 2; k++) {
+    if (sb[k] != NULL)
+      signed_clear(sb[k]);
+    free(b[k]);
+    free(sb[k]);
+  }
   return rc;
 }
 
 casc_err casc_ocsp_presign_pending(casc_ocsp_responder *r, casc_store *store, time_t now,
                                    size_t *count, casc_error *e) {
-  struct batch *b = malloc(sizeof *b);
+  struct signer *s = NULL;
+  struct source src = {.queue = true, .now = now};
   size_t done = 0, skipped = 0;
-  casc_err rc = b != NULL ? CASC_OK : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  while (rc == CASC_OK) {
-    b->n = 0;
-    rc = casc_store_ocsp_pending_take(store, BATCH, collect, b, e);
-    if (rc != CASC_OK || b->n == 0)
-      break;
-    /* Taken off the queue before signing: if signing fails now, the next
-     * presigning pass still finds the response missing or stale. */
-    rc = sign_batch(r, store, now, b, &done, &skipped, e);
-  }
-  free(b);
+  casc_err rc = signer_new(r, true, &s, e);
+  if (rc == CASC_OK)
+    rc = run(s, store, &src, NULL, NULL, &done, &skipped, e);
+  signer_free(s);
   if (count != NULL)
     *count = done;
   return rc;
@@ -104,26 +278,19 @@ casc_err casc_ocsp_presign_pending(casc_ocsp_responder *r, casc_store *store, ti
 casc_err casc_ocsp_presign(casc_ocsp_responder *r, casc_store *store, time_t now,
                            void (*progress)(size_t done, void *arg), void *arg,
                            casc_ocsp_presign_report *report, casc_error *e) {
-  struct batch *b = malloc(sizeof *b);
-  int64_t after = 0;
-  size_t pending = 0;
-  casc_err rc = b != NULL ? CASC_OK : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  struct signer *s = NULL;
+  struct source queue = {.queue = true, .now = now}, due = {.queue = false, .now = now};
+  size_t ignored = 0;
   memset(report, 0, sizeof *report);
-  /* The queue first, so that what it holds is not signed twice. */
+  casc_err rc = signer_new(r, true, &s, e);
+  /* The queue first, so that what it holds is not signed twice. Its
+   * certificates of issuers without a responder were skipped before too
+   * without being counted. */
   if (rc == CASC_OK)
-    rc = casc_ocsp_presign_pending(r, store, now, &pending, e);
-  report->signed_count = pending;
-  while (rc == CASC_OK) {
-    b->n = 0;
-    rc = casc_store_ocsp_due(store, now, after, BATCH, collect, b, e);
-    if (rc != CASC_OK || b->n == 0)
-      break;
-    after = b->items[b->n - 1].cursor;
-    rc = sign_batch(r, store, now, b, &report->signed_count, &report->skipped, e);
-    if (rc == CASC_OK && progress != NULL)
-      progress(report->signed_count, arg);
-  }
-  free(b);
+    rc = run(s, store, &queue, progress, arg, &report->signed_count, &ignored, e);
+  if (rc == CASC_OK)
+    rc = run(s, store, &due, progress, arg, &report->signed_count, &report->skipped, e);
+  signer_free(s);
   if (rc == CASC_OK)
     report->next_due = casc_ocsp_refresh_at(now, now + CASC_OCSP_VALIDITY);
   return rc;
@@ -133,12 +300,16 @@ casc_err casc_ocsp_after_revoke(casc_ca *ca, const char *serial, casc_error *e) 
   casc_ocsp_responder *r = NULL;
   casc_cert_rec rec = {0};
   struct batch *b = calloc(1, sizeof *b);
+  struct signed_batch *sb = calloc(1, sizeof *sb);
+  struct signer *s = NULL;
   size_t done = 0, skipped = 0;
   char canon[CASC_SERIAL_MAX];
-  casc_err rc = b != NULL ? CASC_OK : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  casc_err rc = b != NULL && sb != NULL ? CASC_OK
+                                        : casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
   if (rc != CASC_OK || (rc = casc_serial_normalize(serial, canon, e)) != CASC_OK ||
       (rc = casc_store_cert_get(casc_ca_store(ca), canon, &rec, e)) != CASC_OK ||
-      (rc = casc_ocsp_responder_new(ca, &r, e)) != CASC_OK)
+      (rc = casc_ocsp_responder_new(ca, &r, e)) != CASC_OK ||
+      (rc = signer_new(r, false, &s, e)) != CASC_OK)
     goto out;
   casc_ocsp_todo *t = &b->items[b->n++];
   t->issuer_id = rec.issuer_id;
@@ -146,10 +317,12 @@ casc_err casc_ocsp_after_revoke(casc_ca *ca, const char *serial, casc_error *e) 
   t->revoked = rec.revoked;
   t->revoked_at = rec.revoked_at;
   t->reason = rec.reason;
-  rc = sign_batch(r, casc_ca_store(ca), casc_now(), b, &done, &skipped, e);
+  rc = sign_batch(s, casc_ca_store(ca), casc_now(), b, sb, &done, &skipped, e);
 out:
+  signer_free(s);
   casc_ocsp_responder_free(r);
   casc_cert_rec_clear(&rec);
   free(b);
+  free(sb);
   return rc;
 }
