@@ -4,6 +4,7 @@
 #include "casc/store.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -687,6 +688,11 @@ static casc_err sq_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo
   if (n < limit && r != SQLITE_DONE)
     rc = db_error(st, e, "OCSP queue");
   sqlite3_reset(q);
+  /* The deletes in one transaction of their own (unless the caller has
+   * one open): one commit, one fsync, rather than one per serial. */
+  bool own = rc == CASC_OK && n > 0 && sqlite3_get_autocommit(st->db) != 0;
+  if (own)
+    rc = exec(st, "BEGIN IMMEDIATE", e);
   for (size_t i = 0; i < n && rc == CASC_OK; i++) {
     if ((rc = prepare(st, Q_OCSP_PENDING_DEL, &del, e)) != CASC_OK)
       break;
@@ -695,6 +701,10 @@ static casc_err sq_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo
       rc = db_error(st, e, "OCSP queue");
     sqlite3_reset(del);
   }
+  if (own && rc == CASC_OK)
+    rc = exec(st, "COMMIT", e);
+  if (own && rc != CASC_OK)
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
   for (size_t i = 0; i < n && rc == CASC_OK; i++)
     rc = cb(&todo[i], arg, e);
 out:
