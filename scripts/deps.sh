@@ -14,6 +14,8 @@ packages=(
   libcmocka-dev
   python3 python3-cryptography
   faketime
+  nginx gnutls-bin
+  softhsm2 libengine-pkcs11-openssl opensc libp11-dev
 )
 
 missing=()

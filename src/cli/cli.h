@@ -42,5 +42,12 @@ int cmd_audit(const cli_globals *g, int argc, char **argv);
 int cmd_serve(const cli_globals *g, int argc, char **argv);
 int cmd_ocsp(const cli_globals *g, int argc, char **argv);
 int cmd_crl(const cli_globals *g, int argc, char **argv);
+int cmd_ocsp_query(const cli_globals *g, int argc, char **argv);
+int cmd_check(const cli_globals *g, int argc, char **argv);
+int cmd_staple(const cli_globals *g, int argc, char **argv);
+int cmd_sign(const cli_globals *g, int argc, char **argv);
+int cmd_verify(const cli_globals *g, int argc, char **argv);
+int cmd_timestamp(const cli_globals *g, int argc, char **argv);
+int cmd_lint(const cli_globals *g, int argc, char **argv);
 
 #endif

@@ -99,9 +99,7 @@ int cmd_ocsp(const cli_globals *g, int argc, char **argv) {
   }
   if (strcmp(argv[1], "presign") == 0)
     return presign(g, argc - 1, argv + 1);
-  if (strcmp(argv[1], "query") == 0) {
-    fprintf(stderr, "casc ocsp: query is not yet available\n");
-    return EXIT_USAGE;
-  }
+  if (strcmp(argv[1], "query") == 0)
+    return cmd_ocsp_query(g, argc - 1, argv + 1);
   return cli_usage_error("ocsp", "unknown subcommand %s", argv[1]);
 }

@@ -19,7 +19,13 @@ static const struct {
     {"audit", cmd_audit, "verify the audit log (audit verify)"},
     {"crl", cmd_crl, "write every issuer's CRLs"},
     {"serve", cmd_serve, "serve CA certificates and /healthz over HTTP"},
-    {"ocsp", cmd_ocsp, "presign OCSP responses (ocsp presign)"},
+    {"ocsp", cmd_ocsp, "presign OCSP responses, or query a responder"},
+    {"check", cmd_check, "chain, expiry and revocation verdict of a certificate or host"},
+    {"staple", cmd_staple, "keep verified OCSP staples fresh"},
+    {"sign", cmd_sign, "detached CMS signatures of files, timestamped"},
+    {"verify", cmd_verify, "verify a code signature"},
+    {"timestamp", cmd_timestamp, "get a verified RFC 3161 timestamp for a file"},
+    {"lint", cmd_lint, "lint certificates, CRLs and OCSP responses"},
 };
 
 static void usage(FILE *out) {
@@ -27,7 +33,7 @@ static void usage(FILE *out) {
                "DIR is the CA directory: --dir, else $CASC_DIR, else ./casc-data.\n\n"
                "commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nEvery command takes --help. Exit status: 0 success, 1 a negative verdict or "
                "a refused request,\n2 a usage or input error, 3 indeterminate.\n");
 }

@@ -1,0 +1,12 @@
+/* casc staple: not built yet */
+#include "cli.h"
+
+#include <stdio.h>
+
+int cmd_staple(const cli_globals *g, int argc, char **argv) {
+  (void)g;
+  (void)argc;
+  (void)argv;
+  fprintf(stderr, "casc staple: not yet available\n");
+  return EXIT_USAGE;
+}
