@@ -110,6 +110,9 @@ casc_err casc_crl_server_new(const casc_crl_server_opts *opts, casc_crl_server *
                              casc_error *e);
 /* Starts the watcher thread. */
 casc_err casc_crl_server_start(casc_crl_server *s, casc_error *e);
+/* Re-reads the [crl] section of casc.conf (SIGHUP); the watcher applies it
+ * on its next pass. On an error the configuration in force stays. */
+casc_err casc_crl_server_reload(casc_crl_server *s, casc_error *e);
 /* Stops the thread and frees; NULL is fine. */
 void casc_crl_server_free(casc_crl_server *s);
 

@@ -113,6 +113,10 @@ typedef struct {
   size_t n_routes;
   size_t max_body;           /* 0: CASC_HTTP_DEFAULT_MAX_BODY */
   int drain_ms;              /* 0: CASC_HTTP_DEFAULT_DRAIN_MS */
+  /* Called on the thread of casc_http_server_run at each SIGHUP; NULL:
+   * SIGHUP is ignored. Connections stay up while it runs. */
+  void (*on_reload)(void *arg);
+  void *reload_arg;
 } casc_http_config;
 
 typedef struct casc_http_server casc_http_server;

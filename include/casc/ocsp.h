@@ -153,6 +153,19 @@ casc_err casc_ocsp_presign_pending(casc_ocsp_responder *r, casc_store *store, ti
 casc_err casc_ocsp_after_revoke(casc_ca *ca, const char *serial, casc_error *e);
 
 /* --- serving ----------------------------------------------------------------- */
+/* The [ocsp] section of casc.conf. */
+typedef struct {
+  /* nonce = echo (default): a request with a nonce gets a response signed
+   * for it that echoes the nonce. nonce = ignore: it gets the presigned
+   * response, without the nonce (RFC 9654 lets a responder ignore it; RFC
+   * 5019 responders do), which keeps the cost of such requests flat. */
+  bool nonce_presigned;
+} casc_ocsp_config;
+
+/* Reads the [ocsp] section of DIR/casc.conf; cfg is left as it was on an
+ * error. */
+casc_err casc_ocsp_config_load(const char *ca_dir, casc_ocsp_config *cfg, casc_error *e);
+
 typedef struct casc_ocsp_service casc_ocsp_service;
 
 /* Loads the stored responses into memory, starts the thread that keeps
@@ -165,6 +178,9 @@ const casc_http_route *casc_ocsp_service_routes(const casc_ocsp_service *s, size
  * the service) holding the ones cfg had and the service's. */
 casc_err casc_ocsp_serve_attach(casc_ca *ca, casc_http_config *cfg, casc_ocsp_service **out,
                                 casc_error *e);
+/* Re-reads the [ocsp] section (SIGHUP); it applies from the next request.
+ * On an error the configuration in force stays. */
+casc_err casc_ocsp_service_reload(casc_ocsp_service *s, casc_error *e);
 /* Stops the thread and frees everything; NULL is fine. Call after the
  * server has stopped. */
 void casc_ocsp_service_free(casc_ocsp_service *s);

@@ -1,6 +1,7 @@
 /* casc.conf: the CA's settings, INI. The database holds state, this file
  * holds choices an operator may edit. */
 #include "ca_internal.h"
+#include "casc/crl.h"
 
 #include <ini.h>
 #include <stdio.h>
@@ -66,8 +67,19 @@ casc_err casc_config_save(const char *path, const casc_config *cfg, casc_error *
                    "crl_shards = %d\n"
                    "\n"
                    "[serve]\n"
-                   "listen = 127.0.0.1:8080\n",
-                   cfg->name, cfg->country, cfg->base_url, cfg->crl_shards);
+                   "listen = 127.0.0.1:8080\n"
+                   "\n"
+                   "# casc serve re-reads [ocsp] and [crl] on SIGHUP.\n"
+                   "[ocsp]\n"
+                   "# echo: a request with a nonce gets a response signed for it;\n"
+                   "# ignore: it gets the presigned response (RFC 9654 allows it).\n"
+                   "nonce = echo\n"
+                   "\n"
+                   "[crl]\n"
+                   "# seconds to wait after a revocation, to batch others with it (0-5)\n"
+                   "rebuild_delay_seconds = %d\n",
+                   cfg->name, cfg->country, cfg->base_url, cfg->crl_shards,
+                   CASC_CRL_DEFAULT_REBUILD_DELAY);
   if (n < 0 || (size_t)n >= sizeof buf)
     return casc_error_set(e, CASC_ERR_USAGE, "%s: configuration too long", path);
   return casc_file_write_atomic(path, buf, (size_t)n, 0644, e);

@@ -17,7 +17,8 @@
 static const char help[] =
     "usage: casc [--dir DIR] serve [--listen ADDR:PORT] [--threads N]\n\n"
     "Serves the CA over HTTP until SIGTERM or SIGINT, then stops accepting, lets the\n"
-    "requests in flight finish and exits 0.\n\n"
+    "requests in flight finish and exits 0. SIGHUP re-reads the [ocsp] and [crl]\n"
+    "sections of DIR/casc.conf without dropping a connection.\n\n"
     "  /ca/NAME.crt     each CA certificate, DER (application/pkix-cert): the caIssuers\n"
     "                   URLs the certificates carry\n"
     "  /ca/NAME.pem     the same certificate, PEM (application/x-pem-file)\n"
@@ -131,6 +132,38 @@ out:
   return rc;
 }
 
+/* What SIGHUP reloads: the [ocsp] and [crl] sections of casc.conf. The
+ * listening address and the threads stay as they are: changing them takes
+ * a restart, said once in the log. */
+struct reload_ctx {
+  const char *dir;
+  const char *listen; /* in force */
+  bool listen_from_conf;
+  casc_ocsp_service *ocsp;
+  casc_crl_server *crl;
+};
+
+static void on_reload(void *arg) {
+  struct reload_ctx *ctx = arg;
+  casc_error e = {0};
+  struct conf_state conf = {{0}};
+  bool ok = true;
+  if (casc_ocsp_service_reload(ctx->ocsp, &e) != CASC_OK) {
+    casc_log(CASC_LOG_ERROR, "serve: SIGHUP: %s (the OCSP settings in force stay)", e.msg);
+    ok = false;
+  }
+  if (ctx->crl != NULL && casc_crl_server_reload(ctx->crl, &e) != CASC_OK) {
+    casc_log(CASC_LOG_ERROR, "serve: SIGHUP: %s (the CRL settings in force stay)", e.msg);
+    ok = false;
+  }
+  if (ctx->listen_from_conf && read_conf_listen(ctx->dir, &conf, &e) == CASC_OK &&
+      conf.listen[0] != '\0' && strcmp(conf.listen, ctx->listen) != 0)
+    casc_log(CASC_LOG_WARN, "serve: SIGHUP: listen = %s takes a restart; still on %s",
+             conf.listen, ctx->listen);
+  if (ok)
+    casc_log(CASC_LOG_INFO, "serve: SIGHUP: configuration reloaded");
+}
+
 /* Every connection costs a descriptor: take what the hard limit allows. */
 static void raise_fd_limit(void) {
   struct rlimit rl;
@@ -158,6 +191,7 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   casc_http_server *srv = NULL;
   casc_crl_server *crl = NULL;
   casc_ocsp_service *ocsp = NULL;
+  struct reload_ctx reload = {.dir = g->dir};
   size_t n = 0;
   opterr = 0;
   optind = 1;
@@ -182,6 +216,7 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
 
   casc_err rc = casc_ca_open(g->dir, &ca, &err);
   if (rc == CASC_OK && cfg.listen == NULL) {
+    reload.listen_from_conf = true;
     rc = read_conf_listen(g->dir, &conf, &err);
     cfg.listen = conf.listen[0] != '\0' ? conf.listen : CASC_HTTP_DEFAULT_LISTEN;
   }
@@ -204,6 +239,11 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   rc = casc_ocsp_serve_attach(ca, &cfg, &ocsp, &err);
   if (rc == CASC_OK)
     rc = casc_crl_serve_attach(ca, &cfg, &crl, &err);
+  reload.listen = cfg.listen;
+  reload.ocsp = ocsp;
+  reload.crl = crl;
+  cfg.on_reload = on_reload;
+  cfg.reload_arg = &reload;
   if (rc == CASC_OK)
     rc = casc_http_server_new(&cfg, &srv, &err);
   if (rc != CASC_OK)

@@ -57,7 +57,9 @@ struct casc_crl_server {
   bool rebuild;
   casc_crl_config cfg;
 
-  pthread_mutex_t lock;        /* guards cur, stopping */
+  pthread_mutex_t lock;        /* guards cur, stopping, reloaded */
+  casc_crl_config reloaded;    /* from casc_crl_server_reload, for the watcher */
+  bool reload_pending;
   pthread_cond_t wake;
   struct snapshot *cur;
   bool stopping;
@@ -321,6 +323,13 @@ static void rebuild_tick(casc_crl_server *srv) {
 static void *watcher(void *arg) {
   casc_crl_server *srv = arg;
   for (;;) {
+    /* Only this thread reads cfg: a reload is handed over, not written. */
+    pthread_mutex_lock(&srv->lock);
+    if (srv->reload_pending) {
+      srv->cfg = srv->reloaded;
+      srv->reload_pending = false;
+    }
+    pthread_mutex_unlock(&srv->lock);
     if (srv->rebuild)
       rebuild_tick(srv);
     casc_error e = {0};
@@ -370,6 +379,19 @@ out:
     return rc;
   }
   *out = srv;
+  return CASC_OK;
+}
+
+casc_err casc_crl_server_reload(casc_crl_server *s, casc_error *e) {
+  casc_crl_config cfg;
+  casc_err rc = casc_crl_config_load(s->ca_dir, &cfg, e);
+  if (rc != CASC_OK)
+    return rc; /* the configuration in force stays */
+  pthread_mutex_lock(&s->lock);
+  s->reloaded = cfg;
+  s->reload_pending = true;
+  pthread_cond_signal(&s->wake);
+  pthread_mutex_unlock(&s->lock);
   return CASC_OK;
 }
 

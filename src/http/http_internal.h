@@ -34,6 +34,8 @@ struct casc_http_server {
   size_t n_routes;
   size_t max_body;                 /* bytes of a request body, at most */
   int drain_ms;
+  void (*on_reload)(void *arg);
+  void *reload_arg;
   int nthreads;
   struct http_worker *workers;
   int stop_pipe[2];                /* casc_http_server_stop writes, run polls */

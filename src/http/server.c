@@ -413,6 +413,8 @@ casc_err casc_http_server_new(const casc_http_config *cfg, casc_http_server **ou
   snprintf(s->listen, sizeof s->listen, "%s", listen_addr);
   s->nthreads = cfg->threads != 0 ? cfg->threads : online_cpus();
   s->drain_ms = cfg->drain_ms != 0 ? cfg->drain_ms : CASC_HTTP_DEFAULT_DRAIN_MS;
+  s->on_reload = cfg->on_reload;
+  s->reload_arg = cfg->reload_arg;
 
   h2o_config_init(&s->globalconf);
   s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("casc"));
@@ -466,7 +468,8 @@ out:
   return rc;
 }
 
-/* Blocks until SIGTERM, SIGINT or a byte on the stop pipe. */
+/* Blocks until SIGTERM, SIGINT or a byte on the stop pipe; runs the
+ * reload hook at each SIGHUP meanwhile. */
 static casc_err wait_for_stop(casc_http_server *s, int sfd, casc_error *e) {
   struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN}, {.fd = s->stop_pipe[0], .events = POLLIN}};
   casc_err rc = CASC_OK;
@@ -480,8 +483,14 @@ static casc_err wait_for_stop(casc_http_server *s, int sfd, casc_error *e) {
     }
     if (pfd[0].revents != 0) {
       struct signalfd_siginfo si;
-      if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-        casc_log(CASC_LOG_INFO, "serve %s: %s, shutting down", s->url, strsignal((int)si.ssi_signo));
+      if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si)
+        continue;
+      if (si.ssi_signo == SIGHUP) {
+        if (s->on_reload != NULL)
+          s->on_reload(s->reload_arg);
+        continue;
+      }
+      casc_log(CASC_LOG_INFO, "serve %s: %s, shutting down", s->url, strsignal((int)si.ssi_signo));
       break;
     }
     if (pfd[1].revents != 0)
@@ -502,11 +511,12 @@ casc_err casc_http_server_run(casc_http_server *s, casc_error *e) {
    * process. */
   sigemptyset(&ign.sa_mask);
   sigaction(SIGPIPE, &ign, NULL);
-  /* SIGTERM and SIGINT are blocked here before the workers start, so every
-   * thread has them blocked and only the signalfd sees them. */
+  /* SIGTERM, SIGINT and SIGHUP are blocked here before the workers start,
+   * so every thread has them blocked and only the signalfd sees them. */
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &mask, &old);
   sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd == -1) {

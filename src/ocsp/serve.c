@@ -41,6 +41,11 @@ struct entry {
   char etag[40];              /* quoted, from the response bytes */
   char last_modified[40];     /* thisUpdate */
   char expires[40];           /* nextUpdate */
+  /* The same answer with a SHA-256 CertID (RFC 9919 recommends them),
+   * signed at the first such request and kept while this entry lives:
+   * a new presigned response is a new entry, so it never outlives the
+   * status it was signed for. */
+  _Atomic(struct entry *) sha256;
   size_t der_len;
   unsigned char der[];
 };
@@ -60,6 +65,8 @@ static const char *const result_names[R_COUNT] = {"good",         "revoked",   "
 struct casc_ocsp_service {
   casc_ocsp_responder *r;
   casc_store *store;          /* the poller's own connection */
+  char ca_dir[PATH_MAX];      /* for reloads of casc.conf */
+  atomic_bool nonce_presigned; /* [ocsp] nonce = ignore */
   pthread_mutex_t lock;       /* guards `current` (the pointer, not the snapshot) */
   struct snapshot *current;
   pthread_t thread;
@@ -83,8 +90,10 @@ static uint64_t key_hash(int issuer, const unsigned char *serial, size_t len) {
 }
 
 static void entry_release(struct entry *en) {
-  if (en != NULL && atomic_fetch_sub_explicit(&en->refs, 1, memory_order_acq_rel) == 1)
+  if (en != NULL && atomic_fetch_sub_explicit(&en->refs, 1, memory_order_acq_rel) == 1) {
+    entry_release(atomic_load(&en->sha256));
     free(en);
+  }
 }
 
 static void snapshot_release(struct snapshot *s) {
@@ -167,6 +176,37 @@ static void http_date(time_t t, char *buf, size_t bufsz) {
            months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* A new entry (no references yet) holding der, the response about serial
+ * of responder index issuer; NULL when out of memory. */
+static struct entry *entry_new(int issuer, const unsigned char *serial, size_t serial_len,
+                               const casc_ocsp_status *st, time_t this_update,
+                               time_t next_update, const unsigned char *der, size_t der_len) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  char hex[2 * 16 + 1];
+  if (serial_len > CASC_OCSP_SERIAL_MAX ||
+      EVP_Digest(der, der_len, md, NULL, EVP_sha256(), NULL) != 1)
+    return NULL;
+  struct entry *en = calloc(1, sizeof *en + der_len);
+  if (en == NULL)
+    return NULL;
+  atomic_init(&en->refs, 0);
+  atomic_init(&en->sha256, NULL);
+  en->issuer = issuer;
+  memcpy(en->serial, serial, serial_len);
+  en->serial_len = serial_len;
+  en->hash = key_hash(issuer, serial, serial_len);
+  en->st = *st;
+  en->this_update = this_update;
+  en->next_update = next_update;
+  casc_hex_encode(md, 16, hex);
+  snprintf(en->etag, sizeof en->etag, "\"%s\"", hex);
+  http_date(this_update, en->last_modified, sizeof en->last_modified);
+  http_date(next_update, en->expires, sizeof en->expires);
+  memcpy(en->der, der, der_len);
+  en->der_len = der_len;
+  return en;
+}
+
 struct rows {
   casc_ocsp_service *svc;
   struct entry **items;
@@ -177,34 +217,21 @@ struct rows {
 static casc_err take_row(const casc_ocsp_row *row, void *arg, casc_error *e) {
   struct rows *rs = arg;
   casc_error ignored = {0};
-  unsigned char md[EVP_MAX_MD_SIZE];
-  char hex[2 * 16 + 1];
+  unsigned char serial[CASC_OCSP_SERIAL_MAX];
+  size_t serial_len = 0;
   rs->last_id = row->id;
   int issuer = casc_ocsp_responder_index(rs->svc->r, row->issuer_id);
   if (issuer < 0)
     return CASC_OK; /* written by a casc that served an issuer this one does not */
-  struct entry *en = calloc(1, sizeof *en + row->der_len);
+  if (casc_ocsp_serial_raw(row->serial, serial, &serial_len, &ignored) != CASC_OK)
+    return CASC_OK; /* a row this casc cannot use is skipped, not fatal */
+  casc_ocsp_status st = {.status = row->status == 1 ? CASC_OCSP_REVOKED : CASC_OCSP_GOOD,
+                         .revoked_at = row->revoked_at,
+                         .reason = row->reason};
+  struct entry *en = entry_new(issuer, serial, serial_len, &st, row->this_update,
+                               row->next_update, row->der, row->der_len);
   if (en == NULL)
     return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
-  if (casc_ocsp_serial_raw(row->serial, en->serial, &en->serial_len, &ignored) != CASC_OK ||
-      EVP_Digest(row->der, row->der_len, md, NULL, EVP_sha256(), NULL) != 1) {
-    free(en);
-    return CASC_OK; /* a row this casc cannot use is skipped, not fatal */
-  }
-  atomic_init(&en->refs, 0);
-  en->issuer = issuer;
-  en->hash = key_hash(issuer, en->serial, en->serial_len);
-  en->st.status = row->status == 1 ? CASC_OCSP_REVOKED : CASC_OCSP_GOOD;
-  en->st.revoked_at = row->revoked_at;
-  en->st.reason = row->reason;
-  en->this_update = row->this_update;
-  en->next_update = row->next_update;
-  casc_hex_encode(md, 16, hex);
-  snprintf(en->etag, sizeof en->etag, "\"%s\"", hex);
-  http_date(row->this_update, en->last_modified, sizeof en->last_modified);
-  http_date(row->next_update, en->expires, sizeof en->expires);
-  memcpy(en->der, row->der, row->der_len);
-  en->der_len = row->der_len;
   if (rs->n == rs->cap) {
     size_t cap = rs->cap != 0 ? 2 * rs->cap : 256;
     struct entry **grown = realloc(rs->items, cap * sizeof *grown);
@@ -337,6 +364,38 @@ static casc_err cache_headers(casc_http_response *res, const struct entry *en, t
   return rc;
 }
 
+/* en's answer with a SHA-256 CertID: the one kept on en, or one signed now
+ * and kept there for the next request (the first of two threads racing to
+ * keep one wins; the other's is dropped). NULL when signing fails. */
+static const struct entry *sha256_variant(casc_ocsp_service *svc, const struct entry *en,
+                                          time_t now) {
+  struct entry *alt = atomic_load_explicit(&((struct entry *)en)->sha256, memory_order_acquire);
+  if (alt != NULL)
+    return alt;
+  unsigned char *der = NULL;
+  size_t der_len = 0;
+  casc_error err = {0};
+  if (casc_ocsp_sign(svc->r, en->issuer, NID_sha256, en->serial, en->serial_len, &en->st, NULL,
+                     0, now, &der, &der_len, &err) != CASC_OK) {
+    casc_log(CASC_LOG_ERROR, "ocsp: %s", err.msg);
+    return NULL;
+  }
+  atomic_fetch_add_explicit(&svc->live_signed, 1, memory_order_relaxed);
+  alt = entry_new(en->issuer, en->serial, en->serial_len, &en->st, now,
+                  now + CASC_OCSP_VALIDITY, der, der_len);
+  OPENSSL_free(der);
+  if (alt == NULL)
+    return NULL;
+  atomic_init(&alt->refs, 1); /* en's reference */
+  struct entry *expected = NULL;
+  if (!atomic_compare_exchange_strong_explicit(&((struct entry *)en)->sha256, &expected, alt,
+                                               memory_order_acq_rel, memory_order_acquire)) {
+    free(alt);
+    return expected;
+  }
+  return alt;
+}
+
 static bool content_type_is(const casc_http_request *req, const char *want) {
   size_t len = 0, n = strlen(want);
   const char *v = casc_http_request_header(req, "content-type", &len);
@@ -397,7 +456,11 @@ static casc_err handle_ocsp(void *arg, const casc_http_request *req, casc_http_r
   const struct entry *en = snapshot_find(snap, issuer, q.serial, q.serial_len);
   if (en != NULL && en->next_update <= now)
     en = NULL; /* never serve a stale answer */
-  if (en != NULL && !q.has_nonce && q.hash_nid == NID_sha1) {
+  bool presigned_ok = !q.has_nonce || atomic_load_explicit(&svc->nonce_presigned,
+                                                            memory_order_relaxed);
+  if (en != NULL && presigned_ok && q.hash_nid == NID_sha256)
+    en = sha256_variant(svc, en, now); /* NULL: could not sign, answered below */
+  if (en != NULL && presigned_ok) {
     atomic_fetch_add_explicit(&svc->results[result_of(en->st.status)], 1, memory_order_relaxed);
     if (get) {
       size_t inm_len = 0;
@@ -414,9 +477,9 @@ static casc_err handle_ocsp(void *arg, const casc_http_request *req, casc_http_r
       rc = send_der(res, en->der, en->der_len, e);
     goto out;
   }
-  /* A nonce, a SHA-256 CertID, or no stored answer (a serial this issuer
-   * never issued, or one issued in the last second): signed now. Not
-   * cacheable: it answers this request only. */
+  /* A nonce, or no stored answer (a serial this issuer never issued, or
+   * one issued in the last second): signed now. Not cacheable: it answers
+   * this request only. */
   casc_ocsp_status st = {.status = CASC_OCSP_UNKNOWN, .reason = -1};
   if (en != NULL)
     st = en->st;
@@ -502,6 +565,14 @@ casc_err casc_ocsp_service_start(casc_ca *ca, casc_ocsp_service **out, casc_erro
   pthread_condattr_setclock(&ca_attr, CLOCK_MONOTONIC);
   pthread_cond_init(&svc->stop_cond, &ca_attr);
   pthread_condattr_destroy(&ca_attr);
+  casc_ocsp_config conf = {0};
+  if (snprintf(svc->ca_dir, sizeof svc->ca_dir, "%s", casc_ca_dir(ca)) >= (int)sizeof svc->ca_dir) {
+    rc = casc_error_set(e, CASC_ERR_USAGE, "%s: path too long", casc_ca_dir(ca));
+    goto out;
+  }
+  if ((rc = casc_ocsp_config_load(svc->ca_dir, &conf, e)) != CASC_OK)
+    goto out;
+  atomic_init(&svc->nonce_presigned, conf.nonce_presigned);
   if ((rc = casc_ocsp_responder_new(ca, &svc->r, e)) != CASC_OK ||
       (rc = casc_ca_path(ca, CASC_DB_FILE, path, e)) != CASC_OK ||
       (rc = casc_store_open(path, false, &svc->store, e)) != CASC_OK)
@@ -544,6 +615,14 @@ out:
 const casc_http_route *casc_ocsp_service_routes(const casc_ocsp_service *s, size_t *n) {
   *n = sizeof s->routes / sizeof s->routes[0];
   return s->routes;
+}
+
+casc_err casc_ocsp_service_reload(casc_ocsp_service *s, casc_error *e) {
+  casc_ocsp_config conf = {0};
+  casc_err rc = casc_ocsp_config_load(s->ca_dir, &conf, e);
+  if (rc == CASC_OK)
+    atomic_store(&s->nonce_presigned, conf.nonce_presigned);
+  return rc;
 }
 
 void casc_ocsp_service_free(casc_ocsp_service *s) {

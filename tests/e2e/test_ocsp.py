@@ -361,5 +361,109 @@ class Freshness(unittest.TestCase):
         self.assertIn("ETag", h)
 
 
+class Sha256CertIDs(unittest.TestCase):
+    """RFC 9919 recommends SHA-256 CertIDs: their answers are signed once
+    per presigned response and then served from memory like it."""
+
+    def test_signed_once_then_cached(self):
+        der = request_der(CERTS["revoked"], extra=("-sha256",))
+        b64 = urllib.parse.quote(base64.b64encode(der).decode(), safe="")
+        s1, h1, body1 = http("GET", "/ocsp/" + b64)
+        s2, h2, body2 = http("GET", "/ocsp/" + b64)
+        self.assertEqual((s1, s2), (200, 200))
+        self.assertEqual(body1, body2)
+        self.assertEqual(h1["ETag"], h2["ETag"])
+        self.assertIn("max-age=", h1["Cache-Control"])
+        s3, _, _ = http("GET", "/ocsp/" + b64, headers={"If-None-Match": h1["ETag"]})
+        self.assertEqual(s3, 304)
+        r = ocsp.load_der_ocsp_response(body1)
+        self.assertEqual(r.certificate_status, ocsp.OCSPCertStatus.REVOKED)
+        self.assertIsInstance(r.hash_algorithm, hashes.SHA256)
+        out = os.path.join(WORK, "sha256.resp")
+        with open(out, "wb") as f:
+            f.write(body1)
+        p = run("openssl", "ocsp", "-respin", out, "-CAfile", ca_file("root-ca"),
+                "-verify_other", ca_file("issuing-ca"), "-issuer", ca_file("issuing-ca"),
+                "-sha256", "-cert", CERTS["revoked"])
+        self.assertIn("Response verify OK", p.stderr)
+        self.assertIn("Reason: keyCompromise", p.stdout)
+
+    def test_revocation_replaces_the_cached_answer(self):
+        path = issue("sha256hook")
+        der = request_der(path, extra=("-sha256",))
+        deadline = time.monotonic() + 5 * SLOW
+        while status_of(post(der)[2])[0] != ocsp.OCSPCertStatus.GOOD:
+            self.assertLess(time.monotonic(), deadline, "never good")
+            time.sleep(0.05)
+        casc("revoke", serial_of(path), "--reason", "cessationOfOperation")
+        deadline = time.monotonic() + 2 * SLOW
+        while True:
+            st, r = status_of(post(der)[2])
+            if st == ocsp.OCSPCertStatus.REVOKED:
+                break
+            self.assertLess(time.monotonic(), deadline, "still %s" % st)
+            time.sleep(0.05)
+        self.assertEqual(r.revocation_reason, x509.ReasonFlags.cessation_of_operation)
+
+
+class SighupReload(unittest.TestCase):
+    """SIGHUP re-reads casc.conf without dropping connections; a bad file
+    leaves the settings in force."""
+
+    def set_nonce(self, value):
+        conf = os.path.join(CA, "casc.conf")
+        text = read(conf, "r")
+        lines = [l for l in text.splitlines() if not l.startswith("nonce")]
+        i = lines.index("[ocsp]")
+        lines.insert(i + 1, "nonce = " + value)
+        with open(conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        SERVER.send_signal(signal.SIGHUP)
+
+    def nonce_answer(self, conn, der):
+        conn.request("POST", "/ocsp", body=der, headers={"Content-Type": "application/ocsp-request"})
+        r = conn.getresponse()
+        body = r.read()
+        self.assertEqual(r.status, 200)
+        return ocsp.load_der_ocsp_response(body), body
+
+    def wait_for(self, conn, der, want_nonce):
+        deadline = time.monotonic() + 5 * SLOW
+        while True:
+            resp, body = self.nonce_answer(conn, der)
+            has = any(isinstance(e.value, x509.OCSPNonce) for e in resp.extensions)
+            if has == want_nonce:
+                return resp, body
+            self.assertLess(time.monotonic(), deadline, "nonce still %s" % has)
+            time.sleep(0.05)
+
+    def test_reload_nonce_policy_keeps_connections(self):
+        import http.client
+        der = request_der(CERTS["good"], extra=("-nonce",))
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=20 * SLOW)
+        try:
+            self.wait_for(conn, der, True)
+            sock = conn.sock
+            self.set_nonce("ignore")
+            resp, body = self.wait_for(conn, der, False)
+            self.assertIs(conn.sock, sock, "the keep-alive connection was dropped")
+            # the presigned answer itself
+            plain = post(request_der(CERTS["good"]))[2]
+            self.assertEqual(body, plain)
+            # a bad value: logged, and the setting in force stays
+            self.set_nonce("sometimes")
+            deadline = time.monotonic() + 5 * SLOW
+            while b"sometimes" not in read(ERRPATH):
+                self.assertLess(time.monotonic(), deadline, "no log line for the bad setting")
+                time.sleep(0.05)
+            self.assertIsNone(SERVER.poll())
+            self.wait_for(conn, der, False)
+            self.assertIs(conn.sock, sock)
+        finally:
+            self.set_nonce("echo")
+            self.wait_for(conn, der, True)
+            conn.close()
+
+
 if __name__ == "__main__":
     unittest.main()
