@@ -150,6 +150,7 @@ typedef struct casc_store_ops {
   /* Entries with seq >= from_seq, in order. */
   casc_err (*audit_walk)(casc_store *s, int64_t from_seq, casc_audit_cb cb, void *arg,
                          casc_error *e);
+  casc_err (*set_durable)(casc_store *s, bool durable, casc_error *e);
 } casc_store_ops;
 
 struct casc_store {
@@ -230,6 +231,14 @@ casc_err casc_store_ocsp_due(casc_store *s, time_t now, int64_t after, size_t li
  * them from the queue, in one transaction. */
 casc_err casc_store_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo_cb cb,
                                       void *arg, casc_error *e);
+
+/* Whether this connection's commits are durable when they return (the
+ * default) or only atomic and consistent: a power loss may take back the
+ * last few, never half of one. For data that can be made again, such as
+ * presigned OCSP responses (and their queue: a lost take re-queues
+ * nothing, but the next presigning pass finds the response missing), where
+ * an fsync per commit would cost more than the work it keeps. */
+casc_err casc_store_set_durable(casc_store *s, bool durable, casc_error *e);
 
 casc_cert_status casc_cert_status_at(const casc_cert_rec *rec, time_t now);
 const char *casc_cert_status_name(casc_cert_status st);

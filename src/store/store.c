@@ -98,6 +98,9 @@ casc_err casc_store_ocsp_due(casc_store *s, time_t now, int64_t after, size_t li
                              casc_ocsp_todo_cb cb, void *arg, casc_error *e) {
   return s->ops->ocsp_due(s, now, after, limit, cb, arg, e);
 }
+casc_err casc_store_set_durable(casc_store *s, bool durable, casc_error *e) {
+  return s->ops->set_durable(s, durable, e);
+}
 casc_err casc_store_ocsp_pending_take(casc_store *s, size_t limit, casc_ocsp_todo_cb cb,
                                       void *arg, casc_error *e) {
   bool own = !s->in_transaction;
