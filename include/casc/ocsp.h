@@ -125,6 +125,13 @@ casc_err casc_ocsp_answer_from_store(const casc_ocsp_responder *r, casc_store *s
                                      const unsigned char *req_der, size_t req_len, time_t now,
                                      unsigned char **der, size_t *der_len, casc_error *e);
 
+/* Re-issues each delegated responder's certificate (same key and subject,
+ * same lifetime) once it has 30 days or less left, so that no answer is
+ * ever signed under an expired one; *count says how many were renewed.
+ * casc ocsp presign and casc serve call it; a responder loaded before
+ * must be loaded again to sign with the new certificate. */
+casc_err casc_ocsp_renew_signers(casc_ca *ca, time_t now, size_t *count, casc_error *e);
+
 /* --- presigning -------------------------------------------------------------- */
 typedef struct {
   size_t signed_count;   /* responses signed and stored */

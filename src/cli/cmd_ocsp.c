@@ -22,9 +22,10 @@ static const char help[] =
     "revocation. Each is signed by its issuing CA's delegated responder, valid 4 days\n"
     "(BR 4.9.10: 8 hours to 10 days) and refreshed after at most 3 days 16 hours\n"
     "(8 hours before nextUpdate). The root answers through its CRL and has no responder.\n"
+    "A responder certificate with 30 days or less left is renewed first (same key).\n"
     "casc serve loads the stored responses and keeps them fresh by itself; run presign\n"
     "from cron when no daemon runs.\n\n"
-    "  --json     print {\"signed\", \"skipped\", \"next_due\"}\n\n"
+    "  --json     print {\"signed\", \"skipped\", \"next_due\", \"responders_renewed\"}\n\n"
 
     "Exit status: 0 done; 2 bad arguments, not a CA directory, or a signer that cannot be\n"
     "loaded.\n";
@@ -64,7 +65,10 @@ static int presign(const cli_globals *g, int argc, char **argv) {
 #endif
   /* progress only for a person watching (DESIGN: quiet in scripts) */
   bool tty = isatty(STDERR_FILENO) == 1;
+  size_t renewed = 0;
   casc_err rc = casc_ca_open(g->dir, &ca, &err);
+  if (rc == CASC_OK)
+    rc = casc_ocsp_renew_signers(ca, casc_now(), &renewed, &err);
   if (rc == CASC_OK)
     rc = casc_ocsp_responder_new(ca, &r, &err);
   if (rc == CASC_OK)
@@ -79,11 +83,13 @@ static int presign(const cli_globals *g, int argc, char **argv) {
   char due[CASC_TIME_BUFSZ];
   casc_time_format(rep.next_due, due);
   if (json)
-    cli_print_json(json_pack("{s:I, s:I, s:s}", "signed", (json_int_t)rep.signed_count,
-                             "skipped", (json_int_t)rep.skipped, "next_due", due));
+    cli_print_json(json_pack("{s:I, s:I, s:s, s:I}", "signed", (json_int_t)rep.signed_count,
+                             "skipped", (json_int_t)rep.skipped, "next_due", due,
+                             "responders_renewed", (json_int_t)renewed));
   else
-    printf("signed %zu OCSP response%s; next due by %s\n", rep.signed_count,
-           rep.signed_count == 1 ? "" : "s", due);
+    printf("signed %zu OCSP response%s; next due by %s%s\n", rep.signed_count,
+           rep.signed_count == 1 ? "" : "s", due,
+           renewed > 0 ? "; renewed the responder certificates due" : "");
 out:
   casc_ocsp_responder_free(r);
   casc_ca_close(ca);

@@ -35,6 +35,8 @@ struct casc_ocsp_responder {
   size_t n;
 };
 
+/* certs/NAME.pem and keys/NAME.key of an issuing CA's responder. */
+void casc_ocsp_responder_file(const char *issuer, char *buf, size_t bufsz);
 void casc_ocsp_serial_hex(const unsigned char *serial, size_t len, char out[CASC_SERIAL_MAX]);
 casc_err casc_ocsp_serial_raw(const char *hex, unsigned char *out, size_t *len, casc_error *e);
 /* Template encoding of presigned responses (template.c). */

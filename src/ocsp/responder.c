@@ -19,7 +19,7 @@ time_t casc_ocsp_refresh_at(time_t this_update, time_t next_update) {
 }
 
 /* The responder file of an issuing CA, as casc init names it. */
-static void responder_file(const char *issuer, char *buf, size_t bufsz) {
+void casc_ocsp_responder_file(const char *issuer, char *buf, size_t bufsz) {
   if (strcmp(issuer, "issuing-ca") == 0)
     snprintf(buf, bufsz, "ocsp-signer");
   else
@@ -76,7 +76,7 @@ static casc_err load_issuer(casc_ca *ca, const casc_issuer_rec *rec, struct ocsp
   is->cert = d2i_X509(NULL, &p, (long)rec->cert_len);
   if (is->cert == NULL)
     return casc_error_ssl(e, CASC_ERR_DB, "issuer %s: unreadable certificate", rec->name);
-  responder_file(rec->name, file, sizeof file);
+  casc_ocsp_responder_file(rec->name, file, sizeof file);
   snprintf(rel, sizeof rel, "certs/%s.pem", file);
   if ((rc = casc_ca_path(ca, rel, path, e)) != CASC_OK ||
       (rc = load_cert(path, &is->signer, e)) != CASC_OK)

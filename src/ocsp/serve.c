@@ -63,7 +63,13 @@ static const char *const result_names[R_COUNT] = {"good",         "revoked",   "
                                                   "unauthorized", "malformed", "error"};
 
 struct casc_ocsp_service {
-  casc_ocsp_responder *r;
+  /* Swapped by the poller when a responder certificate is renewed; the
+   * ones it replaces are kept (retired) until the service is freed, since
+   * a request may still hold one. A renewal comes every couple of months. */
+  _Atomic(casc_ocsp_responder *) r;
+  casc_ocsp_responder *retired[8];
+  size_t n_retired;
+  casc_ca *poller_ca;         /* the poller's own, for renewals */
   casc_store *store;          /* the poller's own connection */
   char ca_dir[PATH_MAX];      /* for reloads of casc.conf */
   atomic_bool nonce_presigned; /* [ocsp] nonce = ignore */
@@ -81,6 +87,10 @@ struct casc_ocsp_service {
   atomic_ullong live_signed, not_modified;
   atomic_llong last_poll, last_presign;
 };
+
+static casc_ocsp_responder *responder(casc_ocsp_service *svc) {
+  return atomic_load_explicit(&svc->r, memory_order_acquire);
+}
 
 static uint64_t key_hash(int issuer, const unsigned char *serial, size_t len) {
   uint64_t h = 1469598103934665603ull ^ (uint64_t)issuer; /* FNV-1a */
@@ -220,7 +230,7 @@ static casc_err take_row(const casc_ocsp_row *row, void *arg, casc_error *e) {
   unsigned char serial[CASC_OCSP_SERIAL_MAX];
   size_t serial_len = 0;
   rs->last_id = row->id;
-  int issuer = casc_ocsp_responder_index(rs->svc->r, row->issuer_id);
+  int issuer = casc_ocsp_responder_index(responder(rs->svc), row->issuer_id);
   if (issuer < 0)
     return CASC_OK; /* written by a casc that served an issuer this one does not */
   if (casc_ocsp_serial_raw(row->serial, serial, &serial_len, &ignored) != CASC_OK)
@@ -282,18 +292,46 @@ out:
 
 /* --- the poller ------------------------------------------------------------------*/
 
+#define RENEW_CHECK_SECS 86400
+
+/* Renews the responder certificates that are due and, when one was,
+ * signs from then on with a responder loaded again. */
+static void renew_responders(casc_ocsp_service *svc, time_t now) {
+  casc_error err = {0};
+  size_t renewed = 0;
+  casc_ocsp_responder *r = NULL;
+  if (svc->n_retired == sizeof svc->retired / sizeof svc->retired[0])
+    return; /* years of uptime: the next start renews */
+  if (svc->poller_ca == NULL && casc_ca_open(svc->ca_dir, &svc->poller_ca, &err) != CASC_OK) {
+    casc_log(CASC_LOG_ERROR, "ocsp: responder renewal: %s", err.msg);
+    return;
+  }
+  if (casc_ocsp_renew_signers(svc->poller_ca, now, &renewed, &err) != CASC_OK ||
+      (renewed > 0 && casc_ocsp_responder_new(svc->poller_ca, &r, &err) != CASC_OK)) {
+    casc_log(CASC_LOG_ERROR, "ocsp: responder renewal: %s", err.msg);
+    return;
+  }
+  if (r == NULL)
+    return;
+  svc->retired[svc->n_retired++] = atomic_exchange(&svc->r, r);
+}
+
 static void *poller(void *arg) {
   casc_ocsp_service *svc = arg;
-  time_t next_due = 0;
+  time_t next_due = 0, next_renew = casc_now() + RENEW_CHECK_SECS; /* start renewed */
   for (;;) {
     casc_error err = {0};
     time_t now = casc_now();
     size_t n = 0;
-    if (casc_ocsp_presign_pending(svc->r, svc->store, now, &n, &err) != CASC_OK)
+    if (now >= next_renew) {
+      renew_responders(svc, now);
+      next_renew = now + RENEW_CHECK_SECS;
+    }
+    if (casc_ocsp_presign_pending(responder(svc), svc->store, now, &n, &err) != CASC_OK)
       casc_log(CASC_LOG_ERROR, "ocsp: presigning queued responses: %s", err.msg);
     if (now >= next_due) {
       casc_ocsp_presign_report rep;
-      if (casc_ocsp_presign(svc->r, svc->store, now, NULL, NULL, &rep, &err) != CASC_OK)
+      if (casc_ocsp_presign(responder(svc), svc->store, now, NULL, NULL, &rep, &err) != CASC_OK)
         casc_log(CASC_LOG_ERROR, "ocsp: presigning: %s", err.msg);
       else
         atomic_store(&svc->last_presign, (long long)now);
@@ -375,7 +413,7 @@ static const struct entry *sha256_variant(casc_ocsp_service *svc, const struct e
   unsigned char *der = NULL;
   size_t der_len = 0;
   casc_error err = {0};
-  if (casc_ocsp_sign(svc->r, en->issuer, NID_sha256, en->serial, en->serial_len, &en->st, NULL,
+  if (casc_ocsp_sign(responder(svc), en->issuer, NID_sha256, en->serial, en->serial_len, &en->st, NULL,
                      0, now, &der, &der_len, &err) != CASC_OK) {
     casc_log(CASC_LOG_ERROR, "ocsp: %s", err.msg);
     return NULL;
@@ -446,7 +484,8 @@ static casc_err handle_ocsp(void *arg, const casc_http_request *req, casc_http_r
     rc = send_error(svc, res, CASC_OCSP_MALFORMED, R_MALFORMED, e);
     goto out;
   }
-  int issuer = casc_ocsp_responder_find(svc->r, &q);
+  casc_ocsp_responder *r = responder(svc);
+  int issuer = casc_ocsp_responder_find(r, &q);
   if (issuer < 0) {
     rc = send_error(svc, res, CASC_OCSP_UNAUTHORIZED, R_UNAUTHORIZED, e);
     goto out;
@@ -485,7 +524,7 @@ static casc_err handle_ocsp(void *arg, const casc_http_request *req, casc_http_r
     st = en->st;
   unsigned char *out = NULL;
   size_t out_len = 0;
-  if (casc_ocsp_sign(svc->r, issuer, q.hash_nid, q.serial, q.serial_len, &st,
+  if (casc_ocsp_sign(r, issuer, q.hash_nid, q.serial, q.serial_len, &st,
                      q.has_nonce ? q.nonce : NULL, q.nonce_len, now, &out, &out_len,
                      &ignored) != CASC_OK) {
     casc_log(CASC_LOG_ERROR, "ocsp: %s", ignored.msg);
@@ -573,8 +612,13 @@ casc_err casc_ocsp_service_start(casc_ca *ca, casc_ocsp_service **out, casc_erro
   if ((rc = casc_ocsp_config_load(svc->ca_dir, &conf, e)) != CASC_OK)
     goto out;
   atomic_init(&svc->nonce_presigned, conf.nonce_presigned);
-  if ((rc = casc_ocsp_responder_new(ca, &svc->r, e)) != CASC_OK ||
-      (rc = casc_ca_path(ca, CASC_DB_FILE, path, e)) != CASC_OK ||
+  casc_ocsp_responder *r = NULL;
+  size_t renewed = 0;
+  if ((rc = casc_ocsp_renew_signers(ca, casc_now(), &renewed, e)) != CASC_OK ||
+      (rc = casc_ocsp_responder_new(ca, &r, e)) != CASC_OK)
+    goto out;
+  atomic_init(&svc->r, r);
+  if ((rc = casc_ca_path(ca, CASC_DB_FILE, path, e)) != CASC_OK ||
       (rc = casc_store_open(path, false, &svc->store, e)) != CASC_OK)
     goto out;
   if ((svc->current = snapshot_new(0)) == NULL) {
@@ -638,7 +682,10 @@ void casc_ocsp_service_free(casc_ocsp_service *s) {
   snapshot_release(s->current);
   free(s->merged);
   casc_store_close(s->store);
-  casc_ocsp_responder_free(s->r);
+  casc_ocsp_responder_free(atomic_load(&s->r));
+  for (size_t i = 0; i < s->n_retired; i++)
+    casc_ocsp_responder_free(s->retired[i]);
+  casc_ca_close(s->poller_ca);
   pthread_cond_destroy(&s->stop_cond);
   pthread_mutex_destroy(&s->stop_lock);
   pthread_mutex_destroy(&s->lock);

@@ -4,11 +4,14 @@ casc itself takes no time override; faketime changes what the process sees."""
 import datetime
 import itertools
 import os
+import json
 import shutil
+import sqlite3
 import subprocess
 import unittest
 
 from cryptography import x509
+from cryptography.x509 import ocsp
 
 from casctest import CascTestCase, casc, faketime_env, run
 
@@ -67,6 +70,56 @@ class TestTimeRules(CascTestCase):
                     "--key-out", self.key_path(), ca=ca, env=env)
         self.assertEqual(proc.returncode, 1)
         self.assertIn("460 days", proc.stderr)
+
+    def test_ocsp_responder_renewed_before_expiry(self):
+        """A delegated responder expires after 90 days: casc renews it with
+        30 days left, and what it signs then verifies at that date."""
+        ca = self.path("ca-renew")
+        casc("init", ca=ca, check=True, env=at("2027-01-01 00:00:00"))
+        leaf = self.path("renew.pem")
+        casc("issue", "--profile", "tls-server", "--dns", "r.example.com", "-o", leaf,
+             "--key-out", self.key_path(), ca=ca, check=True, env=at("2027-01-01 00:00:00"))
+        signer = os.path.join(ca, "certs", "ocsp-signer.pem")
+        with open(signer, "rb") as f:
+            old = x509.load_pem_x509_certificate(f.read())
+        # 70 days on: 20 left
+        env = at("2027-03-12 00:00:00")
+        proc = casc("ocsp", "presign", "--json", ca=ca, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(json.loads(proc.stdout)["responders_renewed"], 3)
+        with open(signer, "rb") as f:
+            new = x509.load_pem_x509_certificate(f.read())
+        self.assertNotEqual(new.serial_number, old.serial_number)
+        self.assertEqual(new.public_key().public_numbers(), old.public_key().public_numbers())
+        self.assertEqual(new.subject, old.subject)
+        self.assertEqual(new.not_valid_before, datetime.datetime(2027, 3, 12))
+        self.assertEqual(new.not_valid_after - new.not_valid_before,
+                         old.not_valid_after - old.not_valid_before)
+        # the renewal is an audited issuance
+        self.assertEqual(casc("audit", "verify", ca=ca, env=env).returncode, 0)
+        listed = json.loads(casc("list", "--json", ca=ca, env=env, check=True).stdout)
+        self.assertEqual(sum(c["profile"] == "ocsp-signing" for c in listed), 6)
+        # the stored response names the new responder and verifies then
+        serial = run("openssl", "x509", "-noout", "-serial", "-in", leaf).stdout.split("=")[1]
+        con = sqlite3.connect(os.path.join(ca, "casc.db"))
+        der = con.execute("SELECT der FROM ocsp_responses WHERE serial = ?",
+                          (serial.strip(),)).fetchone()[0]
+        con.close()
+        resp = self.path("renew.resp")
+        with open(resp, "wb") as f:
+            f.write(der)
+        self.assertEqual(ocsp.load_der_ocsp_response(der).certificates[0].serial_number,
+                         new.serial_number)
+        certs = os.path.join(ca, "certs")
+        attime = str(int(datetime.datetime(2027, 3, 12, 1, tzinfo=datetime.timezone.utc)
+                         .timestamp()))
+        p = run("openssl", "ocsp", "-respin", resp, "-CAfile", os.path.join(certs, "root-ca.pem"),
+                "-verify_other", os.path.join(certs, "issuing-ca.pem"), "-attime", attime,
+                "-issuer", os.path.join(certs, "issuing-ca.pem"), "-cert", leaf, check=False)
+        self.assertIn("Response verify OK", p.stderr)
+        # the next run has nothing to renew
+        again = casc("ocsp", "presign", "--json", ca=ca, env=env)
+        self.assertEqual(json.loads(again.stdout)["responders_renewed"], 0)
 
     def test_generalized_time_from_2050(self):
         env = at("2045-06-01 00:00:00")
