@@ -91,6 +91,8 @@ typedef casc_err (*casc_revoked_cb)(const casc_revoked_entry *entry, void *arg, 
 typedef struct {
   int64_t id;                   /* set by the store: grows with every write, so that a
                                    reader can ask for what changed since the id it saw */
+  int64_t cert_id;              /* the certificate's cursor (casc_ocsp_todo), or 0: the
+                                   store looks it up by serial */
   int64_t issuer_id;
   char serial[CASC_SERIAL_MAX];
   int status;                   /* 0 good, 1 revoked */

@@ -92,7 +92,8 @@ static void *sign_part(void *arg) {
                                          j->now, &j->out->ders[k], &der_len, &j->e)) != CASC_OK)
       break;
     casc_ocsp_row *row = &j->out->rows[k];
-    *row = (casc_ocsp_row){.issuer_id = t->issuer_id,
+    *row = (casc_ocsp_row){.cert_id = t->cursor,
+                           .issuer_id = t->issuer_id,
                            .status = t->revoked ? 1 : 0,
                            .revoked_at = t->revoked_at,
                            .reason = t->revoked ? t->reason : -1,
