@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Checking against a CRL of N revoked certificates (default 1,000,000):
+# casc's CRL index (load, verify the signature, index the serials: one pass
+# over the DER) against `openssl crl -verify -noout` on the same file, in
+# one run, with the time and peak RSS of each (/usr/bin/time -v); then the
+# cost of one lookup in the index.
+#
+# Setup (not timed): a fresh CA (casc init), N revoked rows inserted into
+# casc's database directly (sqlite3), the issuing CA's full CRL written by
+# `casc crl`. Timed: openssl crl -verify; bench/crlindex_bench (load +
+# verify + index, and 1,000 lookups so the index is exercised); then a
+# second crlindex_bench run looks every listed serial up, and as many
+# unlisted ones, checking every answer, for the time per lookup.
+# Env: N, KEY (casc init --key-type, default ec-p256), BUILD (default
+# build/release), TMPDIR.
+set -euo pipefail
+
+N=${N:-1000000}
+KEY=${KEY:-ec-p256}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build/release}
+CASC=$BUILD/casc
+HELPER=$BUILD/bench/crlindex_bench
+
+die() { echo "crlcheck.sh: $*" >&2; exit 2; }
+[[ $N =~ ^[1-9][0-9]*$ ]] || die "N=$N: a positive count"
+for tool in openssl sqlite3 bc; do
+  command -v $tool >/dev/null || die "$tool not found"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
+
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_build casc crlindex_bench
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+echo "nproc $(nproc), $(openssl version), N=$N, key $KEY"
+"$CASC" --dir "$T/ca" init --key-type "$KEY" >/dev/null
+
+# Serials as casc makes them (16 random octets, top bit clear, next set);
+# reasons: a third keyCompromise, a third superseded, a third none.
+now=$(date +%s)
+echo "setup: inserting $N revoked rows ..." >&2
+sqlite3 "$T/ca/casc.db" >/dev/null <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = OFF;
+BEGIN;
+WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $N)
+INSERT OR IGNORE INTO certificates
+  (serial, issuer_id, subject, sans, profile, not_before, not_after, der, revoked,
+   revoked_at, reason, invalidity_date)
+SELECT '4' || substr(hex(randomblob(16)), 2),
+       (SELECT id FROM issuers WHERE name = 'issuing-ca'),
+       'CN=bench' || n || '.example.com', '', 'tls-server', $now - 86400 * 30,
+       $now + 86400 * 60, x'', 1, $now - (n * 7919) % (86400 * 30),
+       CASE n % 3 WHEN 0 THEN 1 WHEN 1 THEN 4 ELSE NULL END, NULL
+FROM i;
+COMMIT;
+SQL
+sqlite3 "$T/ca/casc.db" "SELECT serial FROM certificates WHERE revoked = 1" >"$T/serials.txt"
+head -1000 "$T/serials.txt" >"$T/serials-1000.txt"
+echo "setup: casc crl ..." >&2
+"$CASC" --dir "$T/ca" crl >/dev/null
+crl=$T/ca/crl/issuing-ca.crl
+issuer=$T/ca/certs/issuing-ca.pem
+rows=$(wc -l <"$T/serials.txt")
+
+field() { # file, time -v label
+  awk -F': ' -v k="$2" 'index($0, k) { print $2 }' "$1" | tail -1
+}
+secs() { # "m:ss.cc" or "h:mm:ss" to seconds
+  awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }' <<<"$1"
+}
+
+cat "$crl" >/dev/null # both start with the file in the page cache
+echo "timing: openssl crl -verify -noout ..." >&2
+/usr/bin/time -v -o "$T/openssl.time" openssl crl -inform DER -in "$crl" -noout -verify \
+  -CAfile "$issuer" >"$T/openssl.out" 2>&1 || die "openssl crl failed: $(cat "$T/openssl.out")"
+grep -q 'verify OK' "$T/openssl.out" || die "openssl: $(cat "$T/openssl.out")"
+echo "timing: casc CRL index ..." >&2
+/usr/bin/time -v -o "$T/casc.time" "$HELPER" "$crl" "$issuer" "$T/serials-1000.txt" \
+  >"$T/casc.out" || die "crlindex_bench failed"
+read -r c_load c_verify _ _ c_entries c_hits c_misses _ <"$T/casc.out"
+[[ $c_entries == "$rows" && $c_hits == 1000 && $c_misses == 1000 ]] ||
+  die "index: $c_entries entries (want $rows), $c_hits/1000 found, $c_misses/1000 not found"
+echo "timing: every serial looked up ..." >&2
+"$HELPER" "$crl" "$issuer" "$T/serials.txt" >"$T/lookup.out" || die "crlindex_bench failed"
+read -r _ _ l_n l_us _ l_hits l_misses _ <"$T/lookup.out"
+[[ $l_hits == "$rows" && $l_misses == "$rows" ]] ||
+  die "lookups: $l_hits of $rows listed serials found, $l_misses of $rows others not found"
+
+o_t=$(secs "$(field "$T/openssl.time" "Elapsed (wall clock) time")")
+c_t=$(secs "$(field "$T/casc.time" "Elapsed (wall clock) time")")
+o_rss=$(field "$T/openssl.time" "Maximum resident set size")
+c_rss=$(field "$T/casc.time" "Maximum resident set size")
+
+printf '%-34s %10s %14s\n' "" "seconds" "peak RSS MB"
+printf '%-34s %10.2f %14.1f\n' "openssl crl -verify -noout" "$o_t" "$(bc -l <<<"$o_rss / 1024")"
+printf '%-34s %10.2f %14.1f\n' "casc CRL index (load+verify)" "$c_t" \
+  "$(bc -l <<<"$c_rss / 1024")"
+printf '  of which: load and index %.3f s, signature %.3f s\n' "$c_load" "$c_verify"
+printf 'CRL: %d entries, %d bytes\n' "$rows" "$(wc -c <"$crl")"
+printf 'casc/openssl time: %.3f (target <= 0.25)\n' "$(bc -l <<<"$c_t / $o_t")"
+printf 'casc/openssl peak RSS: %.3f (target <= 0.20)\n' "$(bc -l <<<"$c_rss / $o_rss")"
+printf 'lookup: %.3f us each over %d lookups, half listed (target <= 2)\n' "$l_us" "$l_n"
