@@ -113,7 +113,9 @@ casc_err casc_ocsp_client_query(X509 *cert, X509 *issuer, const casc_ocsp_client
 
 /* Verifies response bytes for (cert, issuer) without any network: for
  * staples. nonce (may be NULL) is the nonce that was sent, required echoed.
- * Only opts->skew and opts->now are used (opts may be NULL). The bytes are
+ * Only opts->skew, opts->now and opts->hash_nid are used (opts may be
+ * NULL; hash_nid 0 here accepts a SHA-1 or a SHA-256 CertID). An issuer
+ * that did not issue cert is CASC_ERR_USAGE. The bytes are
  * copied into out->der. Returns CASC_OK when verified (out->status then
  * holds the status), CASC_ERR_INTEGRITY when the bytes do not parse or do
  * not verify (out->error says why, and so does e), CASC_ERR_IO for a
