@@ -81,9 +81,13 @@ static bool run_one(const casc_staple_daemon_config *cfg, entry *en) {
     en->failures = 0;
     en->next_at = casc_staple_refresh_at(r.in_place_this_update, r.in_place_next_update, now);
     changed = r.outcome == CASC_STAPLE_WRITTEN;
+  } else if (rc == CASC_OK &&
+             (r.outcome == CASC_STAPLE_REVOKED || r.outcome == CASC_STAPLE_UNKNOWN)) {
+    /* A verified answer, if not the one hoped for: asked again on the
+     * normal schedule, since the file may get a renewed certificate. */
+    en->failures = 0;
+    en->next_at = casc_staple_refresh_at(r.fetched.this_update, r.fetched.next_update, now);
   } else {
-    /* A revoked or unknown certificate is asked about again too: its file
-     * may be replaced by a renewed certificate meanwhile. */
     en->failures++;
     en->next_at = casc_staple_retry_at(now, en->failures, rc == CASC_OK ? r.in_place_next_update : 0);
   }
