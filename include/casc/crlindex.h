@@ -95,6 +95,10 @@ casc_err casc_crl_index_check_scope(const casc_crl_index *ix, struct x509_st *ce
 casc_err casc_crl_index_lookup(const casc_crl_index *ix, const unsigned char *serial,
                                size_t serial_len, bool *found, casc_crl_index_entry *entry,
                                casc_error *e);
+/* The i-th entry in index order (by serial), 0 <= i < entries: its serial
+ * (pointing into the CRL's bytes) and fields; errors as for lookups. */
+casc_err casc_crl_index_entry_at(const casc_crl_index *ix, size_t i, const unsigned char **serial,
+                                 size_t *serial_len, casc_crl_index_entry *entry, casc_error *e);
 /* The same for a certificate's serial. */
 casc_err casc_crl_index_lookup_cert(const casc_crl_index *ix, struct x509_st *cert, bool *found,
                                     casc_crl_index_entry *entry, casc_error *e);

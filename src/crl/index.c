@@ -484,7 +484,7 @@ casc_err casc_crl_index_load_file(const char *path, casc_crl_index **out, casc_e
   size_t i = 0;
   while (i < len && i < 64 && (m[i] == ' ' || m[i] == '\t' || m[i] == '\r' || m[i] == '\n'))
     i++;
-  if (len - i >= 10 && memcmp(m + i, "-----BEGIN", 10) == 0) {
+  if (i == len || m[i] != CASC_DER_SEQUENCE) { /* PEM, perhaps with text before it */
     rc = from_pem(ix, m, len, e);
     munmap(map, len);
   } else {
@@ -647,4 +647,14 @@ casc_err casc_crl_index_lookup_cert(const casc_crl_index *ix, X509 *cert, bool *
     rc = casc_crl_index_lookup(ix, t.val, t.len, found, entry, e);
   OPENSSL_free(der);
   return rc;
+}
+
+casc_err casc_crl_index_entry_at(const casc_crl_index *ix, size_t i, const unsigned char **serial,
+                                 size_t *serial_len, casc_crl_index_entry *entry, casc_error *e) {
+  if (i >= ix->n)
+    return casc_error_set(e, CASC_ERR_NOT_FOUND, "entry %zu of %zu", i, ix->n);
+  const crl_slot *s = &ix->slots[i];
+  *serial = slot_serial(ix, s);
+  *serial_len = s->serial_len;
+  return entry != NULL ? decode_entry(ix, s, entry, e) : CASC_OK;
 }
