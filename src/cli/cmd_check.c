@@ -13,9 +13,9 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: casc check FILE|tls://HOST[:PORT] [--trust FILE] [--policy hard|soft] [--json]\n"
-    "                  [--servername NAME] [--timeout SECONDS] [--no-ocsp] [--no-crl]\n"
-    "                  [--no-fetch] [--no-cache]\n\n"
+    "usage: casc [--dir DIR] check FILE|tls://HOST[:PORT] [--trust FILE]\n"
+    "         [--policy hard|soft] [--json] [--servername NAME] [--timeout SECONDS]\n"
+    "         [--no-ocsp] [--no-crl] [--no-fetch] [--no-cache]\n\n"
     "Judges a certificate: builds and validates its chain up to a trust anchor, checks\n"
     "expiry, then the revocation of the certificate and of each CA certificate below the\n"
     "anchor, in this order: the stapled OCSP response (tls:// only), OCSP (the AIA OCSP\n"
