@@ -126,6 +126,8 @@ casc_err casc_ocsp_client_query(X509 *cert, X509 *issuer, const casc_ocsp_client
   ocsp_client_result_init(r);
   int hash = o.hash_nid == 0 ? NID_sha1 : o.hash_nid;
   r->hash_nid = hash;
+  r->nonce_sent = o.nonce;
+  ocsp_client_serial_hex(X509_get0_serialNumber(cert), r->serial, sizeof r->serial);
   if (issuer == NULL) {
     if ((rc = casc_fetch_issuer(cert, &o.fetch, &found_issuer, &fe)) != CASC_OK) {
       if (rc == CASC_ERR_IO) {

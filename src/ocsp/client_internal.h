@@ -16,5 +16,7 @@ void ocsp_client_result_init(casc_ocsp_client_result *r);
 /* Whether issuer's subject is cert's issuer and issuer's key verifies
  * cert's signature. */
 bool ocsp_client_issued_by(X509 *cert, X509 *issuer);
+/* The serial as upper-case hex ("-" first when negative). */
+void ocsp_client_serial_hex(const ASN1_INTEGER *a, char *buf, size_t bufsz);
 
 #endif

@@ -113,7 +113,7 @@ static void format_responder_id(const ASN1_OCTET_STRING *keyid, const X509_NAME 
   }
 }
 
-static void serial_hex(const ASN1_INTEGER *a, char *buf, size_t bufsz) {
+void ocsp_client_serial_hex(const ASN1_INTEGER *a, char *buf, size_t bufsz) {
   BIGNUM *bn = ASN1_INTEGER_to_BN(a, NULL);
   char *hex = bn != NULL ? BN_bn2hex(bn) : NULL;
   snprintf(buf, bufsz, "%s", hex != NULL ? hex : "?");
@@ -248,7 +248,7 @@ casc_err ocsp_client_verify_into(const unsigned char *der, size_t len, X509 *cer
   r->outcome = CASC_OCSP_OUTCOME_INVALID;
   r->error[0] = '\0';
   r->nonce_sent = nonce != NULL;
-  serial_hex(X509_get0_serialNumber(cert), r->serial, sizeof r->serial);
+  ocsp_client_serial_hex(X509_get0_serialNumber(cert), r->serial, sizeof r->serial);
   if (!ocsp_client_issued_by(cert, issuer)) {
     rc = casc_error_set(e, CASC_ERR_USAGE,
                         "the issuer certificate given did not issue the certificate (serial %s)",
