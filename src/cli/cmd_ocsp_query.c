@@ -13,10 +13,10 @@
 #include <string.h>
 
 static const char help[] =
-    "usage: casc ocsp query --cert FILE [--issuer FILE] [--url URL] [--nonce]\n"
-    "                       [--sha256 | --sha1] [--post] [--timeout SECONDS]\n"
-    "                       [--connect-timeout SECONDS] [--skew SECONDS] [--cafile FILE]\n"
-    "                       [--respout FILE] [--respin FILE] [--json]\n\n"
+    "usage: casc [--dir DIR] ocsp query --cert FILE [--issuer FILE] [--url URL] [--nonce]\n"
+    "                                 [--sha256 | --sha1] [--post] [--timeout SECONDS]\n"
+    "                                 [--connect-timeout SECONDS] [--skew SECONDS] [--cafile FILE]\n"
+    "                                 [--respout FILE] [--respin FILE] [--json]\n\n"
     "Asks the certificate's OCSP responder about it and verifies the answer fully:\n"
     "the signature; the signer is the issuer or a delegated responder issued by it\n"
     "with the OCSPSigning extended key usage; the CertID matches; thisUpdate is not\n"

@@ -18,10 +18,10 @@
 extern char **environ;
 
 static const char help[] =
-    "usage: casc staple (--cert FULLCHAIN --out FILE | --dir DIR) [--daemon]\n"
-    "                   [--on-update CMD] [--url URL] [--sha256] [--timeout SECONDS]\n"
-    "                   [--connect-timeout SECONDS] [--skew SECONDS] [--cafile FILE]\n"
-    "                   [--json]\n\n"
+    "usage: casc [--dir DIR] staple (--cert FULLCHAIN --out FILE | --dir DIR) [--daemon]\n"
+    "                               [--on-update CMD] [--url URL] [--sha256] [--timeout SECONDS]\n"
+    "                               [--connect-timeout SECONDS] [--skew SECONDS] [--cafile FILE]\n"
+    "                               [--json]\n\n"
     "Fetches the OCSP response of a certificate, verifies it fully (as casc ocsp query\n"
     "does) and writes it, DER, atomically, as a web server staples it: nginx's\n"
     "ssl_stapling_file, HAProxy's CERTFILE.ocsp. The file is written only when the\n"
