@@ -4,8 +4,14 @@
  * usage: crlindex_bench CRL ISSUER.pem SERIALS.txt
  * SERIALS.txt holds hexadecimal serials, one a line, that the CRL lists:
  * each is looked up, then as many serials that it does not list (the same
- * ones with the last octet changed), and every answer is checked. */
+ * ones with the last octet changed), and every answer is checked.
+ *
+ * usage: crlindex_bench --shuffle CRL KEY.pem OUT
+ * writes the same CRL with its entries in random order, signed again with
+ * the issuer's key (SHA-256): CAs that list entries in revocation order
+ * make the index sort. */
 #include "casc/crlindex.h"
+#include "casc/der.h"
 
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -58,7 +64,92 @@ static size_t to_der(const char *hex, unsigned char out[32]) {
   return len + k - s;
 }
 
+static int die(const char *what) {
+  fprintf(stderr, "crlindex_bench --shuffle: %s\n", what);
+  return 2;
+}
+
+static int shuffle(const char *in_path, const char *key_path, const char *out_path) {
+  casc_error e = {0};
+  casc_crl_index *ix = NULL;
+  if (casc_crl_index_load_file(in_path, &ix, &e) != CASC_OK)
+    return die(e.msg);
+  FILE *kf = fopen(key_path, "r");
+  EVP_PKEY *key = kf != NULL ? PEM_read_PrivateKey(kf, NULL, NULL, NULL) : NULL;
+  if (kf != NULL)
+    fclose(kf);
+  if (key == NULL)
+    return die("cannot read the key");
+  size_t len;
+  const unsigned char *p = casc_crl_index_der(ix, &len);
+  casc_der_tlv_t outer, tbs, alg, t;
+  if (casc_der_next(&p, &len, &outer, &e) != CASC_OK)
+    return die(e.msg);
+  p = outer.val;
+  len = outer.len;
+  if (casc_der_next(&p, &len, &tbs, &e) != CASC_OK || casc_der_next(&p, &len, &alg, &e))
+    return die(e.msg);
+  /* the TBS fields: everything but the one SEQUENCE after the times is copied */
+  const unsigned char *q = tbs.val;
+  size_t left = tbs.len;
+  casc_der_buf out, whole;
+  casc_der_buf_init(&out);
+  casc_der_buf_init(&whole);
+  casc_der_begin(&out, CASC_DER_SEQUENCE);
+  int seqs = 0;
+  while (left > 0) {
+    if (casc_der_next(&q, &left, &t, &e) != CASC_OK)
+      return die(e.msg);
+    if (t.tag == CASC_DER_SEQUENCE && ++seqs == 3) { /* signature, issuer, then the list */
+      size_t n = 0, cap = t.len / 20 + 1;
+      casc_der_tlv_t *ents = malloc(cap * sizeof *ents);
+      const unsigned char *r = t.val;
+      size_t rl = t.len;
+      while (rl > 0 && casc_der_next(&r, &rl, &ents[n], &e) == CASC_OK)
+        n++;
+      srand(12345);
+      for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)rand() % i;
+        casc_der_tlv_t tmp = ents[i - 1];
+        ents[i - 1] = ents[j];
+        ents[j] = tmp;
+      }
+      casc_der_begin(&out, CASC_DER_SEQUENCE);
+      for (size_t i = 0; i < n; i++)
+        casc_der_raw(&out, ents[i].hdr, ents[i].hdr_len + ents[i].len);
+      casc_der_end(&out);
+      free(ents);
+    } else {
+      casc_der_raw(&out, t.hdr, t.hdr_len + t.len);
+    }
+  }
+  casc_der_end(&out);
+  unsigned char sig[1024];
+  size_t siglen = sizeof sig - 1;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (casc_der_buf_failed(&out) || EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) != 1 ||
+      EVP_DigestSign(ctx, sig + 1, &siglen, out.data, out.len) != 1)
+    return die("signing failed");
+  sig[0] = 0;
+  casc_der_begin(&whole, CASC_DER_SEQUENCE);
+  casc_der_raw(&whole, out.data, out.len);
+  casc_der_raw(&whole, alg.hdr, alg.hdr_len + alg.len);
+  casc_der_tlv(&whole, CASC_DER_BIT_STRING, sig, siglen + 1);
+  casc_der_end(&whole);
+  if (casc_der_buf_failed(&whole) ||
+      casc_file_write_atomic(out_path, whole.data, whole.len, 0644, &e) != CASC_OK)
+    return die("cannot write the output");
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  casc_der_buf_free(&out);
+  casc_der_buf_free(&whole);
+  casc_crl_index_free(ix);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 5 && strcmp(argv[1], "--shuffle") == 0)
+    return shuffle(argv[2], argv[3], argv[4]);
   if (argc != 4) {
     fprintf(stderr, "usage: crlindex_bench CRL ISSUER.pem SERIALS.txt\n");
     return 2;

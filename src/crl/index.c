@@ -57,9 +57,14 @@ static uint64_t key_of(const unsigned char *serial, size_t len) {
   return k;
 }
 
+/* The serial's contents: past the entry's header (the scan checked it is
+ * DER with a length of at most four octets) and the INTEGER's two. */
 static const unsigned char *slot_serial(const casc_crl_index *ix, const crl_slot *s) {
-  return ix->der + s->entry_off + s->serial_skip;
+  const unsigned char *p = ix->der + s->entry_off;
+  return p + (p[1] < 0x80 ? 2 : 2 + (p[1] & 0x7f)) + 2;
 }
+
+static size_t slot_len(const crl_slot *s) { return (size_t)(s->key >> 56); }
 
 /* The index order: by key, then (same length, same first octets) by the
  * remaining octets. */
@@ -78,7 +83,7 @@ static int slot_cmp(const void *a, const void *b) {
   const crl_slot *x = a, *y = b;
   if (x->key != y->key)
     return x->key < y->key ? -1 : 1;
-  return slot_cmp_serial(sort_ix, x, y->key, slot_serial(sort_ix, y), y->serial_len);
+  return slot_cmp_serial(sort_ix, x, y->key, slot_serial(sort_ix, y), slot_len(y));
 }
 
 /* LSD radix sort on the keys (8 passes of a byte, skipping the passes in
@@ -183,8 +188,6 @@ static casc_err scan_entries(casc_crl_index *ix, const casc_der_tlv_t *list, boo
     crl_slot *s = &ix->slots[ix->n];
     s->key = key_of(ser.val, ser.len);
     s->entry_off = (uint32_t)(ent.hdr - ix->der);
-    s->serial_skip = (uint8_t)(ser.val - ent.hdr);
-    s->serial_len = (uint8_t)ser.len;
     if (sorted && ix->n > 0 &&
         slot_cmp_serial(ix, s - 1, s->key, ser.val, ser.len) > 0)
       sorted = false;
@@ -655,6 +658,6 @@ casc_err casc_crl_index_entry_at(const casc_crl_index *ix, size_t i, const unsig
     return casc_error_set(e, CASC_ERR_NOT_FOUND, "entry %zu of %zu", i, ix->n);
   const crl_slot *s = &ix->slots[i];
   *serial = slot_serial(ix, s);
-  *serial_len = s->serial_len;
+  *serial_len = slot_len(s);
   return entry != NULL ? decode_entry(ix, s, entry, e) : CASC_OK;
 }
