@@ -402,6 +402,34 @@ class ElsewhereServed(unittest.TestCase):
         self.assertEqual(out["revocation"]["source"], "crl")
 
 
+class RevokedIssuer(unittest.TestCase):
+    def test_revoked_issuing_ca(self):
+        # a CA whose TLS issuing CA is revoked (by the root's CRL), served
+        # by a static server: the leaf is good by its own CRL, the verdict
+        # is revoked all the same
+        static_root = os.path.join(WORK, "static-rev")
+        os.makedirs(os.path.join(static_root, "rev"))
+        server = StaticServer(static_root)
+        try:
+            ca = os.path.join(WORK, "ca-rev")
+            run(CASC, "--dir", ca, "init", "--base-url",
+                "http://127.0.0.1:%d/rev" % server.port)
+            cert = issue(ca, "revissuer")
+            casc_ca(ca, "revoke", "--cert", os.path.join(ca, "certs", "issuing-ca.pem"),
+                    "--reason", "cACompromise")
+            casc_ca(ca, "crl", "--out", os.path.join(static_root, "rev"))
+            status, out, err = check(cert, "--trust", root_of(ca), "--json", "--no-cache")
+            self.assertEqual(status, 1, err)
+            self.assertEqual(out["verdict"], "revoked")
+            self.assertIn("issuing CA", out["reason"])
+            self.assertEqual(out["revocation"]["status"], "good")  # the leaf itself
+            rev = out["chain"][1]["revocation"]
+            self.assertEqual((rev["source"], rev["status"], rev["reason"]),
+                             ("crl", "revoked", "cACompromise"))
+        finally:
+            server.stop()
+
+
 def nginx_conf(prefix, servers):
     """servers: [(port, fullchain, key, staple file or None)]"""
     blocks = []
@@ -455,11 +483,14 @@ class Tls(unittest.TestCase):
             cls.ports[name] = port
             servers.append((port, CERTS[name], CERTS[name].replace("-full.pem", ".key"),
                             staple_of(name) if staple else None))
-        # the Must-Staple certificate once more, stapled this time
-        port = free_port()
-        cls.ports["muststaple-stapled"] = port
-        servers.append((port, CERTS["muststaple"], CERTS["muststaple"].replace("-full.pem", ".key"),
-                        staple_of("muststaple")))
+        # the Must-Staple certificate once more, stapled this time, then
+        # with another certificate's staple
+        must_key = CERTS["muststaple"].replace("-full.pem", ".key")
+        for name, staple in (("muststaple-stapled", "muststaple"),
+                             ("muststaple-wrongstaple", "staple")):
+            port = free_port()
+            cls.ports[name] = port
+            servers.append((port, CERTS["muststaple"], must_key, staple_of(staple)))
         conf = os.path.join(cls.prefix, "nginx.conf")
         with open(conf, "w") as f:
             f.write(nginx_conf(cls.prefix, servers))
@@ -542,6 +573,16 @@ class Tls(unittest.TestCase):
         self.assertEqual(status, 0, err)
         self.assertTrue(out["must_staple"])
         self.assertEqual(out["revocation"]["source"], "staple")
+
+    def test_must_staple_with_another_certificates_staple_is_invalid(self):
+        status, out, err = self.tls("muststaple-wrongstaple")
+        self.assertEqual(status, 1, err)
+        self.assertEqual(out["verdict"], "invalid")
+        self.assertTrue(out["stapled"])
+        self.assertFalse(out["staple_valid"])
+        self.assertIn("does not verify", out["reason"])
+        # the status itself was learned another way
+        self.assertEqual(out["revocation"]["source"], "ocsp")
 
     def test_wrong_name_is_invalid(self):
         status, out, err = check("tls://127.0.0.1:%d" % self.ports["staple"], "--servername",
