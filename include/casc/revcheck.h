@@ -88,7 +88,7 @@ bool casc_revcheck_must_staple(X509 *cert);
 
 /* --- chains ------------------------------------------------------------------ */
 typedef struct {
-  const char *trust_file;    /* PEM trust anchors; NULL: the system store */
+  const char *trust_file;    /* PEM trust anchors, self-signed or not; NULL: the system store */
   STACK_OF(X509) *untrusted; /* intermediates offered (may be NULL) */
   bool no_fetch;             /* do not fetch missing issuers through caIssuers */
   const char *host;          /* check the leaf is for this DNS name or IP (NULL: no) */

@@ -77,6 +77,11 @@ static casc_err setup_ctx(X509_STORE_CTX *ctx, X509_STORE *store, X509 *cert,
     return casc_error_ssl(e, CASC_ERR_NOMEM, "X509_STORE_CTX_init");
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_time(param, now);
+  /* a certificate the user names as trusted is an anchor even when it is
+   * not self-signed (an issuing CA of a private PKI), as openssl verify
+   * -partial_chain; the system store keeps its roots-only meaning */
+  if (opts->trust_file != NULL)
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
   if (opts->purpose != 0 && X509_STORE_CTX_set_purpose(ctx, opts->purpose) != 1)
     return casc_error_ssl(e, CASC_ERR_INTERNAL, "X509_STORE_CTX_set_purpose");
   if (opts->host != NULL) {

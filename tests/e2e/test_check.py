@@ -268,6 +268,13 @@ class FromFile(unittest.TestCase):
         self.assertTrue(out["soft_failed"])
         self.assertIn("warning", err)
 
+    def test_an_issuing_ca_as_trust_anchor(self):
+        status, out, err = check(CERTS["good"], "--trust",
+                                 os.path.join(CA, "certs", "issuing-ca.pem"), "--json")
+        self.assertEqual(status, 0, err)
+        self.assertEqual(len(out["chain"]), 2)
+        self.assertIsNone(out["chain"][1]["revocation"])  # the anchor is trusted as it is
+
     def test_untrusted_chain(self):
         other = os.path.join(WORK, "other-ca")
         if not os.path.exists(other):
