@@ -77,13 +77,12 @@ static int slot_cmp_serial(const casc_crl_index *ix, const crl_slot *s, uint64_t
   return memcmp(slot_serial(ix, s) + 7, serial + 7, len - 7);
 }
 
-static const casc_crl_index *sort_ix; /* qsort has no context argument */
-
-static int slot_cmp(const void *a, const void *b) {
+static int slot_cmp(const void *a, const void *b, void *arg) {
+  const casc_crl_index *ix = arg;
   const crl_slot *x = a, *y = b;
   if (x->key != y->key)
     return x->key < y->key ? -1 : 1;
-  return slot_cmp_serial(sort_ix, x, y->key, slot_serial(sort_ix, y), slot_len(y));
+  return slot_cmp_serial(ix, x, y->key, slot_serial(ix, y), slot_len(y));
 }
 
 /* LSD radix sort on the keys (8 passes of a byte, skipping the passes in
@@ -119,16 +118,14 @@ static casc_err sort_slots(casc_crl_index *ix, casc_error *e) {
     memcpy(ix->slots, src, n * sizeof *src);
   free(tmp);
   /* runs of equal keys: serials longer than seven octets that share them */
-  sort_ix = ix;
   for (size_t i = 0; i + 1 < n;) {
     size_t j = i + 1;
     while (j < n && ix->slots[j].key == ix->slots[i].key)
       j++;
     if (j - i > 1 && (ix->slots[i].key >> 56) > 7)
-      qsort(ix->slots + i, j - i, sizeof *ix->slots, slot_cmp);
+      qsort_r(ix->slots + i, j - i, sizeof *ix->slots, slot_cmp, ix);
     i = j;
   }
-  sort_ix = NULL;
   return CASC_OK;
 }
 
