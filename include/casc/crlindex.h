@@ -56,7 +56,8 @@ typedef struct {
   bool has_invalidity_date;
 } casc_crl_index_entry;
 
-/* Indexes a DER CRL. The bytes are copied. CASC_ERR_PARSE naming the
+/* Indexes a DER CRL (or PEM "X509 CRL", which some servers send). The
+ * bytes are copied. CASC_ERR_PARSE naming the
  * problem for anything but a DER CertificateList (v1 or v2), including
  * bytes after it, an entry whose serial is not a DER INTEGER, an unknown
  * critical CRL extension, or a CRL over 4 GiB. */

@@ -404,9 +404,25 @@ static casc_err finish_load(casc_crl_index *ix, casc_crl_index **out, casc_error
   return CASC_OK;
 }
 
+static casc_err from_pem(casc_crl_index *ix, const unsigned char *text, size_t len,
+                         casc_error *e);
+
 casc_err casc_crl_index_load(const unsigned char *der, size_t len, casc_crl_index **out,
                              casc_error *e) {
   *out = NULL;
+  /* some distribution points serve PEM although RFC 5280 4.2.1.13 says DER */
+  if (len > 0 && der[0] != CASC_DER_SEQUENCE &&
+      memmem(der, len < 1024 ? len : 1024, "-----BEGIN", 10) != NULL) {
+    casc_crl_index *ix = calloc(1, sizeof *ix);
+    if (ix == NULL)
+      return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+    casc_err rc = from_pem(ix, der, len, e);
+    if (rc != CASC_OK) {
+      casc_crl_index_free(ix);
+      return rc;
+    }
+    return finish_load(ix, out, e);
+  }
   casc_crl_index *ix = calloc(1, sizeof *ix);
   if (ix == NULL || (ix->der = malloc(len > 0 ? len : 1)) == NULL) {
     free(ix);

@@ -605,6 +605,18 @@ static void test_file_and_cache(void **state) {
   assert_int_equal(la, lb);
   assert_memory_equal(da, db, la);
   assert_int_equal(casc_crl_index_verify(b, f->issuer, &e), CASC_OK);
+  /* PEM bytes in memory too (as a distribution point may send them) */
+  {
+    size_t plen = 0;
+    unsigned char *text = (unsigned char *)util_slurp(pem, &plen);
+    assert_non_null(text);
+    assert_int_equal(casc_crl_index_load(text, plen, &c, &e), CASC_OK);
+    assert_int_equal(casc_crl_index_get_info(c)->entries, 1);
+    casc_crl_index_free(c);
+    c = NULL;
+    assert_int_equal(casc_crl_index_load(text + 20, plen - 20, &c, &e), CASC_ERR_PARSE);
+    free(text);
+  }
   /* a missing file, a directory and an empty file name the path */
   assert_int_equal(casc_crl_index_load_file(f->dir, &c, &e), CASC_ERR_PARSE);
   char missing[PATH_MAX];
