@@ -21,11 +21,13 @@ static casc_err set_pss(EVP_MD_CTX *ctx, const X509_ALGOR *alg, EVP_PKEY *pk, ca
                          : EVP_sha1();
   const EVP_MD *mgf1 = EVP_sha1();
   if (pss->maskGenAlgorithm != NULL) {
-    X509_ALGOR *mh = pss->maskHash;
-    if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) != NID_mgf1 || mh == NULL)
-      mgf1 = NULL;
-    else
-      mgf1 = EVP_get_digestbyobj(mh->algorithm);
+    /* MGF1's parameter is the AlgorithmIdentifier of its hash */
+    const X509_ALGOR *mg = pss->maskGenAlgorithm;
+    X509_ALGOR *mh = OBJ_obj2nid(mg->algorithm) == NID_mgf1 && mg->parameter != NULL
+                         ? ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR), mg->parameter)
+                         : NULL;
+    mgf1 = mh != NULL ? EVP_get_digestbyobj(mh->algorithm) : NULL;
+    X509_ALGOR_free(mh);
   }
   long salt = pss->saltLength != NULL ? ASN1_INTEGER_get(pss->saltLength) : 20;
   EVP_PKEY_CTX *pctx = NULL;

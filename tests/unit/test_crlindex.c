@@ -19,6 +19,7 @@
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #define T0 ((time_t)1795000000) /* 2026-11-19 */
@@ -39,6 +40,9 @@ typedef struct {
   bool delta;
   bool unknown_critical;   /* a critical CRL extension nobody knows */
   time_t this_update, next_update;
+  const unsigned char *algid; /* raw AlgorithmIdentifier; NULL: ecdsa-with-SHA256 */
+  size_t algid_len;
+  bool pss;                   /* sign with RSASSA-PSS, SHA-256, salt 32 */
 } crl_opts;
 
 static EVP_PKEY *new_key(void) {
@@ -129,9 +133,13 @@ static unsigned char *make_crl(X509 *issuer, EVP_PKEY *key, const entry *ents, s
   casc_der_begin(&tbs, CASC_DER_SEQUENCE);
   if (!o->v1)
     casc_der_int64(&tbs, 1);
-  casc_der_begin(&tbs, CASC_DER_SEQUENCE);
-  casc_der_oid(&tbs, "1.2.840.10045.4.3.2");
-  casc_der_end(&tbs);
+  if (o->algid != NULL) {
+    casc_der_raw(&tbs, o->algid, o->algid_len);
+  } else {
+    casc_der_begin(&tbs, CASC_DER_SEQUENCE);
+    casc_der_oid(&tbs, "1.2.840.10045.4.3.2");
+    casc_der_end(&tbs);
+  }
   unsigned char *name = NULL;
   int nl = i2d_X509_NAME(X509_get_subject_name(issuer), &name);
   casc_der_raw(&tbs, name, (size_t)nl);
@@ -199,17 +207,27 @@ static unsigned char *make_crl(X509 *issuer, EVP_PKEY *key, const entry *ents, s
   assert_false(casc_der_buf_failed(&tbs));
 
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  unsigned char sig[256];
+  unsigned char sig[1024];
   size_t siglen = sizeof sig - 1;
-  assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key), 1);
+  EVP_PKEY_CTX *pctx = NULL;
+  assert_int_equal(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL, key), 1);
+  if (o->pss) {
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()), 1);
+  }
   assert_int_equal(EVP_DigestSign(ctx, sig + 1, &siglen, tbs.data, tbs.len), 1);
   EVP_MD_CTX_free(ctx);
   sig[0] = 0;
   casc_der_begin(&out, CASC_DER_SEQUENCE);
   casc_der_raw(&out, tbs.data, tbs.len);
-  casc_der_begin(&out, CASC_DER_SEQUENCE);
-  casc_der_oid(&out, "1.2.840.10045.4.3.2");
-  casc_der_end(&out);
+  if (o->algid != NULL) {
+    casc_der_raw(&out, o->algid, o->algid_len);
+  } else {
+    casc_der_begin(&out, CASC_DER_SEQUENCE);
+    casc_der_oid(&out, "1.2.840.10045.4.3.2");
+    casc_der_end(&out);
+  }
   casc_der_tlv(&out, CASC_DER_BIT_STRING, sig, siglen + 1);
   casc_der_end(&out);
   assert_false(casc_der_buf_failed(&out));
@@ -336,6 +354,44 @@ static void test_issuer_without_crl_sign(void **state) {
   casc_crl_index_free(ix);
   free(der);
   X509_free(no_ku);
+}
+
+/* RSASSA-PSS (SHA-256, MGF1 with SHA-256, salt 32), as RFC 4055 writes
+ * its parameters; a PKCS#1 v1.5 signature under the same identifier fails. */
+static void test_rsa_pss(void **state) {
+  (void)state;
+  static const unsigned char pss_algid[] = {
+      0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30,
+      0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+      0x02, 0x01, 0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+      0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65,
+      0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20};
+  EVP_PKEY *rsa = EVP_RSA_gen(2048);
+  assert_non_null(rsa);
+  X509 *ca = new_cert("RSA CA", rsa, rsa, true, true);
+  entry ents[1];
+  serial_of(&ents[0], 99);
+  crl_opts o = {.algid = pss_algid, .algid_len = sizeof pss_algid, .pss = true};
+  size_t len;
+  unsigned char *der = make_crl(ca, rsa, ents, 1, &o, &len);
+  casc_crl_index *ix = load_ok(der, len);
+  casc_error e = {0};
+  if (casc_crl_index_verify(ix, ca, &e) != CASC_OK)
+    fail_msg("verify: %s", e.msg);
+  const unsigned char *p = der;
+  X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)len);
+  assert_int_equal(X509_CRL_verify(crl, rsa), 1); /* OpenSSL agrees */
+  X509_CRL_free(crl);
+  casc_crl_index_free(ix);
+  free(der);
+  o.pss = false;
+  der = make_crl(ca, rsa, ents, 1, &o, &len);
+  ix = load_ok(der, len);
+  assert_int_equal(casc_crl_index_verify(ix, ca, &e), CASC_ERR_INTEGRITY);
+  casc_crl_index_free(ix);
+  free(der);
+  X509_free(ca);
+  EVP_PKEY_free(rsa);
 }
 
 static void test_truncated_everywhere(void **state) {
@@ -644,6 +700,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_lookup_and_verify, setup, teardown),
       cmocka_unit_test_setup_teardown(test_issuer_without_crl_sign, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rsa_pss, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_everywhere, setup, teardown),
       cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unsorted_large, setup, teardown),
