@@ -357,7 +357,8 @@ static void test_issuer_without_crl_sign(void **state) {
 }
 
 /* RSASSA-PSS (SHA-256, MGF1 with SHA-256, salt 32), as RFC 4055 writes
- * its parameters; a PKCS#1 v1.5 signature under the same identifier fails. */
+ * its parameters; a PKCS#1 v1.5 signature under the same identifier fails;
+ * and plain sha256WithRSAEncryption. */
 static void test_rsa_pss(void **state) {
   (void)state;
   static const unsigned char pss_algid[] = {
@@ -388,6 +389,15 @@ static void test_rsa_pss(void **state) {
   der = make_crl(ca, rsa, ents, 1, &o, &len);
   ix = load_ok(der, len);
   assert_int_equal(casc_crl_index_verify(ix, ca, &e), CASC_ERR_INTEGRITY);
+  casc_crl_index_free(ix);
+  free(der);
+  /* sha256WithRSAEncryption (PKCS#1 v1.5) */
+  static const unsigned char rsa_algid[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                            0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00};
+  crl_opts v15 = {.algid = rsa_algid, .algid_len = sizeof rsa_algid};
+  der = make_crl(ca, rsa, ents, 1, &v15, &len);
+  ix = load_ok(der, len);
+  assert_int_equal(casc_crl_index_verify(ix, ca, &e), CASC_OK);
   casc_crl_index_free(ix);
   free(der);
   X509_free(ca);
