@@ -190,6 +190,66 @@ class WithNginx(unittest.TestCase):
         self.assertIn("Response verify OK", o.stderr)
 
 
+class WithHAProxy(unittest.TestCase):
+    """HAProxy loads CERTFILE.ocsp beside a combined PEM (certificate, chain
+    and key): what casc staple --dir writes for such a file."""
+
+    def test_haproxy_staples_what_casc_wrote(self):
+        if shutil.which("haproxy") is None:
+            self.skipTest("haproxy is not installed (scripts/deps.sh installs it)")
+        d = tempfile.mkdtemp(dir=WORK, prefix="haproxy-")
+        combined = os.path.join(d, "site.pem")
+        write(combined, read(CERTS["site"]) + read(os.path.join(WORK, "site.key")))
+        p = staple("--dir", d, "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([o["result"] for o in json.loads(p.stdout)], ["written"])
+        self.assertTrue(os.path.exists(combined + ".ocsp"))
+        port = peer.free_port()
+        cfg = os.path.join(d, "haproxy.cfg")
+        with open(cfg, "w") as f:
+            f.write(f"""
+global
+  maxconn 32
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 5s
+  timeout server 5s
+frontend tls
+  bind 127.0.0.1:{port} ssl crt {combined}
+  http-request return status 200 content-type text/plain string ok
+""")
+        proc = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            import socket
+            deadline = time.monotonic() + 20
+            while True:
+                if proc.poll() is not None:
+                    self.fail("haproxy exited: %r" % proc.stdout.read())
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        self.fail("haproxy did not start")
+                    time.sleep(0.05)
+            text = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port,
+                                   "-servername", "site.casc-test.com", "-status"],
+                                  input="", capture_output=True, text=True, timeout=30).stdout
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            proc.stdout.close()
+        self.assertIn("OCSP Response Status: successful", text)
+        self.assertIn("Cert Status: good", text)
+
+
 class NeverWorse(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
