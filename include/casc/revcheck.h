@@ -137,6 +137,7 @@ typedef struct {
   long timeout_ms;
   /* a certificate file (PEM with its chain, or DER) ... */
   const char *file;
+  const char *staple_file; /* with file: a DER OCSP response to try first (a staple file) */
   /* ... or a TLS server */
   const char *host, *port, *servername;
 } casc_check_opts;
@@ -159,6 +160,8 @@ typedef struct {
   size_t n_links;
   bool tls;
   casc_tls_info tls_info;
+  unsigned char *staple_file_der; /* --staple's bytes (owned) */
+  size_t staple_file_len;
   bool stapled;           /* tls: the server stapled a response */
   bool must_staple;       /* the leaf has the TLS feature status_request */
   casc_rev_source source; /* the leaf's answer */

@@ -15,7 +15,7 @@
 static const char help[] =
     "usage: casc [--dir DIR] check FILE|tls://HOST[:PORT] [--trust FILE]\n"
     "         [--policy hard|soft] [--json] [--servername NAME] [--timeout SECONDS]\n"
-    "         [--no-ocsp] [--no-crl] [--no-fetch] [--no-cache]\n\n"
+    "         [--staple FILE] [--no-ocsp] [--no-crl] [--no-fetch] [--no-cache]\n\n"
     "Judges a certificate: builds and validates its chain up to a trust anchor, checks\n"
     "expiry, then the revocation of the certificate and of each CA certificate below the\n"
     "anchor, in this order: the stapled OCSP response (tls:// only), OCSP (the AIA OCSP\n"
@@ -32,6 +32,8 @@ static const char help[] =
     "                      {\"source\", \"status\", ...}}\n"
     "  --servername NAME   tls: SNI and the name to check (default: HOST)\n"
     "  --timeout SECONDS   per connection and fetch (default 10)\n"
+    "  --staple FILE       with FILE: an OCSP response (DER) to try first, such as a\n"
+    "                      staple file a web server sends\n"
     "  --no-ocsp           do not ask OCSP responders\n"
     "  --no-crl            do not use CRLs\n"
     "  --no-fetch          do not fetch missing intermediates through AIA caIssuers\n"
@@ -232,6 +234,7 @@ int cmd_check(const cli_globals *g, int argc, char **argv) {
                                        {"no-crl", no_argument, NULL, 'C'},
                                        {"no-fetch", no_argument, NULL, 'F'},
                                        {"no-cache", no_argument, NULL, 'K'},
+                                       {"staple", required_argument, NULL, 'S'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   casc_check_opts co = {.policy = CASC_REV_POLICY_HARD, .timeout_ms = 10000};
@@ -269,6 +272,7 @@ int cmd_check(const cli_globals *g, int argc, char **argv) {
     case 'C': co.no_crl = true; break;
     case 'F': co.no_fetch = true; break;
     case 'K': co.no_cache = true; break;
+    case 'S': co.staple_file = optarg; break;
     case 'h': fputs(help, stdout); return EXIT_GOOD;
     default: return cli_usage_error("check", "bad option %s", argv[optind - 1]);
     }
@@ -282,6 +286,8 @@ int cmd_check(const cli_globals *g, int argc, char **argv) {
       return cli_usage_error("check", "%s: not tls://HOST[:PORT]", target);
     co.host = host;
     co.port = port;
+    if (co.staple_file != NULL)
+      return cli_usage_error("check", "--staple is for a FILE: a server staples its own");
   } else {
     if (co.servername != NULL)
       return cli_usage_error("check", "--servername is for tls://HOST");

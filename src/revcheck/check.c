@@ -134,9 +134,17 @@ casc_err casc_check_run(const casc_check_opts *opts, casc_check_report *r, casc_
   r->status = CASC_REV_INDETERMINATE;
   if ((opts->file == NULL) == (opts->host == NULL))
     return casc_error_set(e, CASC_ERR_USAGE, "one certificate file or one tls:// host");
+  if (opts->staple_file != NULL && opts->file == NULL)
+    return casc_error_set(e, CASC_ERR_USAGE, "a staple file is for a certificate file");
   if (opts->file != NULL) {
     if ((rc = read_certs(opts->file, &input, e)) != CASC_OK)
       return rc;
+    if (opts->staple_file != NULL &&
+        (rc = casc_file_read(opts->staple_file, MAX_CERT_FILE, &r->staple_file_der,
+                             &r->staple_file_len, e)) != CASC_OK) {
+      sk_X509_pop_free(input, X509_free);
+      return rc;
+    }
   } else {
     r->tls = true;
     if ((rc = casc_tls_probe(opts->host, opts->port, opts->servername, opts->timeout_ms,
@@ -189,6 +197,9 @@ casc_err casc_check_run(const casc_check_opts *opts, casc_check_report *r, casc_
     if (i == 0 && r->stapled) {
       ro.staple = r->tls_info.staple;
       ro.staple_len = r->tls_info.staple_len;
+    } else if (i == 0 && r->staple_file_der != NULL) {
+      ro.staple = r->staple_file_der;
+      ro.staple_len = r->staple_file_len;
     }
     r->links[i].checked = true;
     if ((rc = casc_revcheck_status(r->links[i].cert, r->links[i + 1].cert, &ro, &r->links[i].rev,
@@ -214,5 +225,6 @@ void casc_check_report_free(casc_check_report *r) {
     X509_free(r->links[i].cert);
   free(r->links);
   casc_tls_info_free(&r->tls_info);
+  free(r->staple_file_der);
   memset(r, 0, sizeof *r);
 }

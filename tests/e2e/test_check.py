@@ -268,6 +268,22 @@ class FromFile(unittest.TestCase):
         self.assertTrue(out["soft_failed"])
         self.assertIn("warning", err)
 
+    def test_staple_file(self):
+        issuing = os.path.join(CA, "certs", "issuing-ca.pem")
+        resp = os.path.join(WORK, "revoked-file.ocsp")
+        run("openssl", "ocsp", "-issuer", issuing, "-cert", CERTS["revoked"].replace("-full", ""),
+            "-url", URL + "/ocsp", "-no_nonce", "-respout", resp, "-CAfile", root_of(CA),
+            "-verify_other", issuing)
+        status, out, err = check(CERTS["revoked"], *self.trust(), "--json", "--staple", resp)
+        self.assertEqual(status, 1, err)
+        self.assertEqual((out["revocation"]["source"], out["revocation"]["reason"]),
+                         ("staple", "keyCompromise"))
+        # another certificate's response is no answer: OCSP is asked
+        status, out, err = check(CERTS["good"], *self.trust(), "--json", "--staple", resp)
+        self.assertEqual(status, 0, err)
+        self.assertEqual(out["revocation"]["source"], "ocsp")
+        self.assertIn("staple", out["revocation"]["detail"])
+
     def test_an_issuing_ca_as_trust_anchor(self):
         status, out, err = check(CERTS["good"], "--trust",
                                  os.path.join(CA, "certs", "issuing-ca.pem"), "--json")
@@ -337,6 +353,9 @@ class FromFile(unittest.TestCase):
                  (("tls://127.0.0.1:99999",), "tls://"),
                  ((CERTS["good"], "--trust", garbage), "garbage.pem"),
                  ((CERTS["good"], "--servername", "x.example"), "--servername"),
+                 (("tls://127.0.0.1:1", "--staple", garbage), "--staple"),
+                 ((CERTS["good"], "--staple", os.path.join(WORK, "nothere.ocsp")),
+                  "nothere.ocsp"),
                  ((), "FILE"),
                  ((CERTS["good"], CERTS["bare"]), "one FILE")]
         for args, needle in cases:
