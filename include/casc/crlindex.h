@@ -63,6 +63,11 @@ typedef struct {
  * critical CRL extension, or a CRL over 4 GiB. */
 casc_err casc_crl_index_load(const unsigned char *der, size_t len, casc_crl_index **out,
                              casc_error *e);
+/* casc_crl_index_load of DER bytes in a malloc'd buffer that the index
+ * takes over (no copy of a CRL of tens of megabytes): freed with the
+ * index, or at once when the load fails. */
+casc_err casc_crl_index_adopt(unsigned char *der, size_t len, casc_crl_index **out,
+                              casc_error *e);
 /* The same from a file, DER (mapped, not copied) or PEM ("X509 CRL"). The
  * error names the file. */
 casc_err casc_crl_index_load_file(const char *path, casc_crl_index **out, casc_error *e);

@@ -435,6 +435,25 @@ casc_err casc_crl_index_load(const unsigned char *der, size_t len, casc_crl_inde
   return finish_load(ix, out, e);
 }
 
+casc_err casc_crl_index_adopt(unsigned char *der, size_t len, casc_crl_index **out,
+                              casc_error *e) {
+  *out = NULL;
+  if (len == 0 || der[0] != CASC_DER_SEQUENCE) { /* PEM, or nothing: the copying path */
+    casc_err rc = casc_crl_index_load(der, len, out, e);
+    free(der);
+    return rc;
+  }
+  casc_crl_index *ix = calloc(1, sizeof *ix);
+  if (ix == NULL) {
+    free(der);
+    return casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+  }
+  ix->der = der;
+  ix->len = len;
+  ix->owner = CRL_OWN_MALLOC;
+  return finish_load(ix, out, e);
+}
+
 /* PEM "X509 CRL" to DER; the first such block. */
 static casc_err from_pem(casc_crl_index *ix, const unsigned char *text, size_t len,
                          casc_error *e) {

@@ -71,8 +71,10 @@ static casc_err fetch(const char *url, const casc_revcheck_opts *opts, casc_crl_
     fo.connect_timeout_ms = opts->timeout_ms;
   casc_fetch_response res = {0};
   casc_err rc = casc_fetch_get(url, &fo, &res, e);
-  if (rc == CASC_OK)
-    rc = casc_crl_index_load(res.body, res.len, out, e);
+  if (rc == CASC_OK) {
+    rc = casc_crl_index_adopt(res.body, res.len, out, e);
+    res.body = NULL; /* the index's now, or already freed */
+  }
   casc_fetch_response_free(&res);
   return rc;
 }

@@ -671,6 +671,19 @@ static void test_file_and_cache(void **state) {
   assert_int_equal(la, lb);
   assert_memory_equal(da, db, la);
   assert_int_equal(casc_crl_index_verify(b, f->issuer, &e), CASC_OK);
+  /* a malloc'd buffer handed over, DER and not */
+  {
+    unsigned char *copy = malloc(len);
+    memcpy(copy, der, len);
+    assert_int_equal(casc_crl_index_adopt(copy, len, &c, &e), CASC_OK);
+    assert_int_equal(casc_crl_index_get_info(c)->entries, 1);
+    casc_crl_index_free(c);
+    c = NULL;
+    copy = malloc(len);
+    memcpy(copy, der, len);
+    assert_int_equal(casc_crl_index_adopt(copy, len - 1, &c, &e), CASC_ERR_PARSE);
+    assert_null(c);
+  }
   /* PEM bytes in memory too (as a distribution point may send them) */
   {
     size_t plen = 0;
