@@ -23,6 +23,7 @@
 #define CASC_STAPLE_MIN_DELAY 1         /* seconds between two fetches of one staple, at least */
 #define CASC_STAPLE_BACKOFF_FIRST 5     /* seconds: the first retry after a failure */
 #define CASC_STAPLE_BACKOFF_MAX 3600    /* seconds: retries never wait longer */
+#define CASC_STAPLE_POLL 60             /* seconds: the daemon looks for changed files */
 
 typedef struct {
   /* url, hash_nid, skew, timeouts. nonce is ignored: a staple is served to
@@ -96,6 +97,12 @@ typedef struct {
   const char *cert_path; /* one certificate ... */
   const char *out_path;
   const char *dir;       /* ... or every full chain in dir */
+  /* How often (seconds) to look for changes between refreshes: a
+   * certificate file replaced (a renewal: its staple is fetched at once,
+   * since the one in place is for the old certificate), a staple file
+   * removed, a full chain added to or removed from dir.
+   * 0: CASC_STAPLE_POLL. */
+  int poll_seconds;
   /* Waits until `until` (wall clock) or an event. */
   casc_staple_wake (*wait)(time_t until, void *arg);
   /* After each update, for logging (may be NULL): rc and err are what
@@ -110,10 +117,12 @@ typedef struct {
 
 /* Runs until wait() says stop: updates every staple at start, then each at
  * its refresh time (casc_staple_refresh_at of the staple in place), retrying
- * failures with casc_staple_retry_at. Errors on one certificate (an
- * unreadable file) are reported through on_result and retried like any
- * failure; only a directory that cannot be scanned at start ends it with an
- * error. */
+ * failures with casc_staple_retry_at, and at once when its certificate file
+ * changes or its staple file disappears (checked every poll_seconds).
+ * Errors on one certificate (an unreadable file) are reported through
+ * on_result and retried like any failure; only a directory that cannot be
+ * scanned at start ends it with an error. on_result's r is NULL when a
+ * later scan of dir fails (cert_path is then dir). */
 casc_err casc_staple_daemon(const casc_staple_daemon_config *cfg, casc_error *e);
 
 #endif

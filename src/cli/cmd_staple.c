@@ -19,7 +19,7 @@ extern char **environ;
 
 static const char help[] =
     "usage: casc [--dir DIR] staple (--cert FULLCHAIN --out FILE | --dir DIR) [--daemon]\n"
-    "                               [--on-update CMD] [--url URL] [--sha256] [--timeout SECONDS]\n"
+    "                               [--poll SECONDS] [--on-update CMD] [--url URL] [--sha256] [--timeout SECONDS]\n"
     "                               [--connect-timeout SECONDS] [--skew SECONDS] [--cafile FILE]\n"
     "                               [--json]\n\n"
     "Fetches the OCSP response of a certificate, verifies it fully (as casc ocsp query\n"
@@ -38,8 +38,12 @@ static const char help[] =
     "  --daemon              keep running: fetch everything at start, then each staple\n"
     "                        again at half its validity (with jitter), retrying failures\n"
     "                        with exponential backoff (5 s doubling up to 1 hour, and at\n"
-    "                        least 4 times before the staple in place expires). SIGTERM\n"
-    "                        or SIGINT exit cleanly; SIGHUP rescans DIR and refetches all\n"
+    "                        least 4 times before the staple in place expires), and at\n"
+    "                        once when a certificate file changes (a renewal) or a\n"
+    "                        staple file disappears. SIGTERM or SIGINT exit cleanly;\n"
+    "                        SIGHUP rescans DIR and refetches everything\n"
+    "  --poll SECONDS        --daemon: look for changed, added or removed files this\n"
+    "                        often (default 60)\n"
     "  --on-update CMD       run CMD with /bin/sh -c after a round in which any staple\n"
     "                        file changed (e.g. 'nginx -s reload'); CASC_STAPLE_FILES holds\n"
     "                        the changed files, separated by newlines\n"
@@ -267,6 +271,7 @@ int cmd_staple(const cli_globals *g, int argc, char **argv) {
                                        {"dir", required_argument, NULL, 'd'},
                                        {"daemon", no_argument, NULL, 'D'},
                                        {"on-update", required_argument, NULL, 'U'},
+                                       {"poll", required_argument, NULL, 'P'},
                                        {"url", required_argument, NULL, 'u'},
                                        {"sha256", no_argument, NULL, '2'},
                                        {"timeout", required_argument, NULL, 't'},
@@ -290,6 +295,14 @@ int cmd_staple(const cli_globals *g, int argc, char **argv) {
     case 'd': cfg.dir = optarg; break;
     case 'D': st.daemon = true; break;
     case 'U': st.on_update = optarg; break;
+    case 'P': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (end == optarg || *end != '\0' || v < 1 || v > 86400)
+        return cli_usage_error(CMD, "--poll %s: not a number of seconds (1 to 86400)", optarg);
+      cfg.poll_seconds = (int)v;
+      break;
+    }
     case 'u': cfg.opts.ocsp.url = optarg; break;
     case '2': cfg.opts.ocsp.hash_nid = NID_sha256; break;
     case 't':

@@ -19,6 +19,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ocsp_peer as peer  # noqa: E402
 
+from cryptography.x509 import ocsp  # noqa: E402
+
 CASC = os.environ.get("CASC_BIN", "")
 WORK = CA = SERVE = None
 CERTS = {}
@@ -387,21 +389,25 @@ class Directory(unittest.TestCase):
 
 
 class Daemon(unittest.TestCase):
-    """Responses valid 4 seconds: the daemon refreshes every ~2 seconds."""
+    """Responses valid 4 seconds at first: the daemon refreshes every ~2
+    seconds."""
 
     def test_refresh_hook_outage_sigterm(self):
         cert = peer.load_cert(CERTS["site"])
         issuer = peer.load_cert(ca_file("issuing-ca"))
         signer = peer.load_cert(ca_file("ocsp-signer"))
         key = peer.load_key(os.path.join(CA, "keys", "ocsp-signer.key"))
-        state = {"up": True}
+        state = {"up": True, "validity": 4}
+        by_serial = {c.serial_number: c for c in (cert, peer.load_cert(CERTS["other"]))}
 
         def answer(method, path, der):
             if not state["up"]:
                 return 503, b"down", "text/plain"
             tu = peer.now()
-            return 200, peer.make_response(cert, issuer, signer, key, this_update=tu,
-                                           next_update=tu + datetime.timedelta(seconds=4),
+            asked = by_serial[ocsp.load_der_ocsp_request(der).serial_number]
+            return 200, peer.make_response(asked, issuer, signer, key, this_update=tu,
+                                           next_update=tu + datetime.timedelta(
+                                               seconds=state["validity"]),
                                            hash_alg=peer.request_hash(der)), \
                 "application/ocsp-response"
         fake = peer.FakeResponder(answer)
@@ -410,7 +416,7 @@ class Daemon(unittest.TestCase):
         hook = os.path.join(d, "hook.log")
         log = open(os.path.join(d, "daemon.log"), "wb")
         proc = subprocess.Popen([CASC, "staple", "--dir", d, "--daemon", "--url", fake.url,
-                                 "--json", "--on-update",
+                                 "--json", "--poll", "1", "--on-update",
                                  "echo \"$CASC_STAPLE_FILES\" >> '%s'" % hook],
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -436,8 +442,11 @@ class Daemon(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
 
             # Back up, and told so with SIGHUP (rescan, refetch everything)
-            # rather than waiting out the backoff: refreshed again.
+            # rather than waiting out the backoff: refreshed again, now with
+            # responses valid an hour, so the next scheduled fetch is half an
+            # hour away.
             state["up"] = True
+            state["validity"] = 3600
             runs_before = len(read(hook).split())
             proc.send_signal(signal.SIGHUP)
             deadline = time.monotonic() + 20 * peer.SLOW
@@ -445,6 +454,26 @@ class Daemon(unittest.TestCase):
                 time.sleep(0.2)
             self.assertGreater(len(read(hook).split()), runs_before)
             self.assertNotEqual(read(staple_file), last)
+
+            # A renewal: site.pem replaced (renamed over, as certbot and
+            # friends do) by another certificate's chain. The staple in
+            # place names the old certificate: the new one's is fetched
+            # within the poll interval (1 s here), long before the schedule.
+            time.sleep(1.5)
+            before = len(read(hook).split())
+            tmp = os.path.join(d, ".site.pem.new")
+            shutil.copy(CERTS["other"], tmp)
+            os.rename(tmp, os.path.join(d, "site.pem"))
+            other_serial = "%X" % peer.load_cert(CERTS["other"]).serial_number
+            deadline = time.monotonic() + 20 * peer.SLOW
+            renewed = False
+            while time.monotonic() < deadline and not renewed:
+                time.sleep(0.2)
+                p = casc("ocsp", "query", "--cert", os.path.join(d, "site.pem"), "--respin",
+                         staple_file, "--json")
+                renewed = p.returncode == 0 and json.loads(p.stdout)["serial"] == other_serial
+            self.assertTrue(renewed, read(os.path.join(d, "daemon.log")))
+            self.assertEqual(len(read(hook).split()), before + 1)
 
             proc.send_signal(signal.SIGTERM)
             self.assertEqual(proc.wait(timeout=10 * peer.SLOW), 0)
