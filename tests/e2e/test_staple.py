@@ -177,8 +177,20 @@ class WithNginx(unittest.TestCase):
         ng = Nginx(CERTS["site"], os.path.join(WORK, "site.key"), out)
         try:
             text = ng.status()
+            # casc check sees the staple too (its own cache directory).
+            env = dict(os.environ)
+            env["XDG_CACHE_HOME"] = tempfile.mkdtemp(dir=WORK, prefix="cache-")
+            chk = subprocess.run([CASC, "check", "tls://127.0.0.1:%d" % ng.port, "--servername",
+                                  "site.casc-test.com", "--trust", ca_file("root-ca"), "--json"],
+                                 capture_output=True, text=True, env=env, timeout=60 * peer.SLOW)
         finally:
             ng.stop()
+        self.assertEqual(chk.returncode, 0, chk.stderr)
+        j = json.loads(chk.stdout)
+        self.assertEqual(j["verdict"], "good")
+        self.assertTrue(j["stapled"])
+        self.assertEqual((j["revocation"]["source"], j["revocation"]["status"]),
+                         ("staple", "good"))
         self.assertIn("OCSP Response Status: successful", text)
         self.assertIn("Cert Status: good", text)
         serial = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in", CERTS["site"]],
