@@ -68,6 +68,42 @@ static void read_existing(const char *path, X509 *cert, X509 *issuer,
   casc_ocsp_client_result_free(&ex);
 }
 
+/* Asks the responder and writes the answer when it is good and newer than
+ * the staple in place (old, and what read_existing put in r). Returns an
+ * error only for unusable inputs or a failed write. */
+static casc_err ask_and_write(const char *chain_path, const char *out_path, X509 *cert,
+                              X509 *issuer, const casc_staple_opts *o, casc_staple_report *r,
+                              const unsigned char *old, size_t old_len, casc_error *e) {
+  casc_error qe = {0};
+  casc_err rc = casc_ocsp_client_query(cert, issuer, &o->ocsp, &r->fetched, &qe);
+  const casc_ocsp_client_result *f = &r->fetched;
+  if (rc == CASC_ERR_INTEGRITY) {
+    r->outcome = CASC_STAPLE_INVALID;
+    rc = CASC_OK;
+  } else if (rc == CASC_ERR_IO) {
+    r->outcome = CASC_STAPLE_UNREACHABLE;
+    rc = CASC_OK;
+  } else if (rc != CASC_OK) {
+    rc = casc_error_set(e, rc, "%s: %s", chain_path, qe.msg);
+  } else if (f->status == CASC_OCSP_CLIENT_REVOKED) {
+    r->outcome = CASC_STAPLE_REVOKED;
+  } else if (f->status == CASC_OCSP_CLIENT_UNKNOWN) {
+    r->outcome = CASC_STAPLE_UNKNOWN;
+  } else if (r->existing_valid &&
+             (r->existing_this_update > f->this_update ||
+              (r->existing_this_update == f->this_update &&
+               r->existing_produced_at >= f->produced_at))) {
+    /* Same or older than what is in place: a web server reloading for
+     * nothing, or going back in time, helps nobody. */
+    r->outcome = CASC_STAPLE_KEPT;
+  } else if (old != NULL && old_len == f->der_len && memcmp(old, f->der, old_len) == 0) {
+    r->outcome = CASC_STAPLE_KEPT;
+  } else if ((rc = casc_file_write_atomic(out_path, f->der, f->der_len, 0644, e)) == CASC_OK) {
+    r->outcome = CASC_STAPLE_WRITTEN;
+  }
+  return rc;
+}
+
 casc_err casc_staple_update(const char *chain_path, const char *out_path,
                             const casc_staple_opts *opts, casc_staple_report *report,
                             casc_error *e) {
@@ -98,57 +134,24 @@ casc_err casc_staple_update(const char *chain_path, const char *out_path,
     /* Found once here, so that the staple in place is judged against it. */
     rc = casc_fetch_issuer(cert, &o.ocsp.fetch, &fetched_issuer, &qe);
     if (rc == CASC_ERR_IO) {
+      /* No issuer, no question to ask: unreachable, like the responder. */
       r->outcome = CASC_STAPLE_UNREACHABLE;
       r->fetched.outcome = CASC_OCSP_OUTCOME_UNREACHABLE;
       snprintf(r->fetched.error, sizeof r->fetched.error, "%s", qe.msg);
-      read_existing(out_path, cert, NULL, &o, r, &old, &old_len);
-      rc = CASC_OK;
-      goto times;
-    }
-    if (rc != CASC_OK) {
+    } else if (rc != CASC_OK) {
       rc = casc_error_set(e, rc, "%s: %s", chain_path, qe.msg);
       goto out;
+    } else {
+      issuer = fetched_issuer;
     }
-    issuer = fetched_issuer;
   }
 
-  read_existing(out_path, cert, issuer, &o, r, &old, &old_len);
-  rc = casc_ocsp_client_query(cert, issuer, &o.ocsp, &r->fetched, &qe);
-  switch (rc) {
-  case CASC_OK:
-    break;
-  case CASC_ERR_INTEGRITY:
-    r->outcome = CASC_STAPLE_INVALID;
-    break;
-  case CASC_ERR_IO:
-    r->outcome = CASC_STAPLE_UNREACHABLE;
-    break;
-  default:
-    rc = casc_error_set(e, rc, "%s: %s", chain_path, qe.msg);
-    goto out;
+  if (issuer != NULL) {
+    read_existing(out_path, cert, issuer, &o, r, &old, &old_len);
+    if ((rc = ask_and_write(chain_path, out_path, cert, issuer, &o, r, old, old_len, e)) !=
+        CASC_OK)
+      goto out;
   }
-  if (rc == CASC_OK) {
-    const casc_ocsp_client_result *f = &r->fetched;
-    if (f->status == CASC_OCSP_CLIENT_REVOKED) {
-      r->outcome = CASC_STAPLE_REVOKED;
-    } else if (f->status == CASC_OCSP_CLIENT_UNKNOWN) {
-      r->outcome = CASC_STAPLE_UNKNOWN;
-    } else if (r->existing_valid &&
-               (r->existing_this_update > f->this_update ||
-                (r->existing_this_update == f->this_update &&
-                 r->existing_produced_at >= f->produced_at))) {
-      /* Same or older than what is in place: a web server reloading for
-       * nothing, or going back in time, helps nobody. */
-      r->outcome = CASC_STAPLE_KEPT;
-    } else if (old != NULL && old_len == f->der_len && memcmp(old, f->der, old_len) == 0) {
-      r->outcome = CASC_STAPLE_KEPT;
-    } else {
-      if ((rc = casc_file_write_atomic(out_path, f->der, f->der_len, 0644, e)) != CASC_OK)
-        goto out;
-      r->outcome = CASC_STAPLE_WRITTEN;
-    }
-  }
-times:
   if (r->outcome == CASC_STAPLE_WRITTEN) {
     r->in_place_this_update = r->fetched.this_update;
     r->in_place_next_update = r->fetched.next_update;
