@@ -37,10 +37,19 @@ source "$ROOT/bench/lib.sh"
 bench_build casc crlindex_bench
 
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+SERVE_PID=
+cleanup() {
+  [[ -n $SERVE_PID ]] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 echo "nproc $(nproc), $(openssl version), N=$N, key $KEY"
-"$CASC" --dir "$T/ca" init --key-type "$KEY" >/dev/null
+# one CRL per issuer (no shards), so that a certificate's distribution
+# point is the CRL of N entries
+"$CASC" --dir "$T/ca" init --key-type "$KEY" --crl-shards 1 --base-url "http://127.0.0.1:$PORT" \
+  >/dev/null
 
 # Serials as casc makes them (16 random octets, top bit clear, next set);
 # reasons: a third keyCompromise, a third superseded, a third none.
@@ -63,6 +72,9 @@ FROM i;
 COMMIT;
 SQL
 sqlite3 "$T/ca/casc.db" "SELECT serial FROM certificates WHERE revoked = 1" >"$T/serials.txt"
+"$CASC" --dir "$T/ca" issue --profile tls-server --dns bench.casc-test.com -o "$T/leaf.pem" \
+  --chain-out "$T/chain.pem" --key-out "$T/leaf.key" >/dev/null
+cat "$T/leaf.pem" "$T/chain.pem" >"$T/full.pem"
 head -1000 "$T/serials.txt" >"$T/serials-1000.txt"
 echo "setup: casc crl ..." >&2
 "$CASC" --dir "$T/ca" crl >/dev/null
@@ -107,6 +119,21 @@ read -r s_load s_verify _ _ s_entries s_hits s_misses _ <"$T/casc-s.out"
 [[ $s_entries == "$rows" && $s_hits == 1000 && $s_misses == 1000 ]] ||
   die "shuffled index: $s_entries entries, $s_hits/1000 found, $s_misses/1000 not found"
 
+echo "timing: casc check over HTTP (casc serve) ..." >&2
+"$CASC" --dir "$T/ca" serve --listen "127.0.0.1:$PORT" --threads 1 >/dev/null 2>"$T/serve.err" &
+SERVE_PID=$!
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+export XDG_CACHE_HOME=$T/cache
+/usr/bin/time -v -o "$T/check.time" "$CASC" check "$T/full.pem" --trust "$T/ca/certs/root-ca.pem" \
+  --no-ocsp --json >"$T/check.json" || die "casc check failed: $(cat "$T/check.json")"
+grep -q '"source": "crl"' "$T/check.json" || die "casc check: no CRL answer"
+/usr/bin/time -v -o "$T/check2.time" "$CASC" check "$T/full.pem" \
+  --trust "$T/ca/certs/root-ca.pem" --no-ocsp --json >"$T/check2.json" || die "casc check failed"
+grep -q '"cached": true' "$T/check2.json" || die "casc check: the CRL was not cached"
+
 o_t=$(secs "$(field "$T/openssl.time" "Elapsed (wall clock) time")")
 c_t=$(secs "$(field "$T/casc.time" "Elapsed (wall clock) time")")
 o_rss=$(field "$T/openssl.time" "Maximum resident set size")
@@ -129,4 +156,10 @@ printf 'casc/openssl time: %.3f (target <= 0.25)\n' "$(bc -l <<<"$c_t / $o_t")"
 printf 'casc/openssl peak RSS: %.3f (target <= 0.20)\n' "$(bc -l <<<"$c_rss / $o_rss")"
 printf 'shuffled: casc/openssl time %.3f, peak RSS %.3f\n' "$(bc -l <<<"$cs_t / $os_t")" \
   "$(bc -l <<<"$cs_rss / $os_rss")"
+ch_t=$(secs "$(field "$T/check.time" "Elapsed (wall clock) time")")
+ch_rss=$(field "$T/check.time" "Maximum resident set size")
+ch2_t=$(secs "$(field "$T/check2.time" "Elapsed (wall clock) time")")
+ch2_rss=$(field "$T/check2.time" "Maximum resident set size")
+printf 'casc check, CRL of %d entries fetched over HTTP: %.2f s, %.1f MB; from the cache: %.2f s, %.1f MB\n' \
+  "$rows" "$ch_t" "$(bc -l <<<"$ch_rss / 1024")" "$ch2_t" "$(bc -l <<<"$ch2_rss / 1024")"
 printf 'lookup: %.3f us each over %d lookups, half listed (target <= 2)\n' "$l_us" "$l_n"
