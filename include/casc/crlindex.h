@@ -69,7 +69,9 @@ casc_err casc_crl_index_load(const unsigned char *der, size_t len, casc_crl_inde
 casc_err casc_crl_index_adopt(unsigned char *der, size_t len, casc_crl_index **out,
                               casc_error *e);
 /* The same from a file, DER (mapped, not copied) or PEM ("X509 CRL"). The
- * error names the file. */
+ * error names the file. A mapped file must not be truncated or rewritten
+ * in place while indexed: files are replaced by rename (as
+ * casc_file_write_atomic and the cache do), which leaves the mapping alone. */
 casc_err casc_crl_index_load_file(const char *path, casc_crl_index **out, casc_error *e);
 void casc_crl_index_free(casc_crl_index *ix);
 

@@ -39,6 +39,13 @@ typedef enum {
 
 typedef enum { CASC_REV_POLICY_HARD = 0, CASC_REV_POLICY_SOFT = 1 } casc_rev_policy;
 
+typedef enum {
+  CASC_VERDICT_GOOD = 0,
+  CASC_VERDICT_REVOKED = 1,
+  CASC_VERDICT_INVALID = 2,
+  CASC_VERDICT_INDETERMINATE = 3,
+} casc_verdict;
+
 /* Zero-initialise and set what matters. */
 typedef struct {
   const unsigned char *staple; /* OCSP response bytes from the TLS handshake or a file */
@@ -77,6 +84,15 @@ casc_err casc_revcheck_status(X509 *cert, X509 *issuer, const casc_revcheck_opts
 /* Whether a REVOKED result counts at time t: its revocation date or its
  * invalidity date is at or before t. */
 bool casc_revcheck_revoked_at(const casc_revcheck_result *r, time_t t);
+
+/* What one result means under a policy, judged at time at (0: now, so
+ * any revocation counts): REVOKED when casc_revcheck_revoked_at(r, at);
+ * GOOD when good, or revoked only after at; otherwise (unknown to the
+ * responder, indeterminate) INDETERMINATE under hard-fail, and GOOD with
+ * *soft_failed set (warn) under soft-fail. For casc verify: at is the
+ * timestamp's time. */
+casc_verdict casc_revcheck_judge(const casc_revcheck_result *r, casc_rev_policy policy, time_t at,
+                                 bool *soft_failed);
 
 /* "good", "revoked", "unknown", "indeterminate"; "none", "staple",
  * "ocsp", "crl". */
@@ -123,12 +139,6 @@ casc_err casc_tls_probe(const char *host, const char *port, const char *serverna
 void casc_tls_info_free(casc_tls_info *t);
 
 /* --- the whole check ----------------------------------------------------------- */
-typedef enum {
-  CASC_VERDICT_GOOD = 0,
-  CASC_VERDICT_REVOKED = 1,
-  CASC_VERDICT_INVALID = 2,
-  CASC_VERDICT_INDETERMINATE = 3,
-} casc_verdict;
 
 typedef struct {
   const char *trust_file;

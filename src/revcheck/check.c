@@ -109,18 +109,16 @@ static void decide(const casc_check_opts *opts, casc_check_report *r) {
   }
   for (size_t i = 0; i < r->n_links; i++) {
     const casc_revcheck_result *rev = &r->links[i].rev;
-    if (!r->links[i].checked || rev->status == CASC_REV_GOOD)
+    bool soft = false;
+    if (!r->links[i].checked ||
+        (casc_revcheck_judge(rev, opts->policy, 0, &soft) == CASC_VERDICT_GOOD && !soft))
       continue;
     subject_of(r->links[i].cert, who, sizeof who);
     snprintf(r->reason, sizeof r->reason, "revocation status of %s %s: %s", who,
              rev->status == CASC_REV_UNKNOWN ? "is unknown to its responder" : "not learned",
              rev->detail[0] != '\0' ? rev->detail : "no source");
-    if (opts->policy == CASC_REV_POLICY_SOFT) {
-      r->soft_failed = true;
-      r->verdict = CASC_VERDICT_GOOD;
-    } else {
-      r->verdict = CASC_VERDICT_INDETERMINATE;
-    }
+    r->soft_failed = soft;
+    r->verdict = soft ? CASC_VERDICT_GOOD : CASC_VERDICT_INDETERMINATE;
     return;
   }
   r->verdict = CASC_VERDICT_GOOD;

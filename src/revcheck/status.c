@@ -52,6 +52,25 @@ bool casc_revcheck_revoked_at(const casc_revcheck_result *r, time_t t) {
   return r->revoked_at <= t || (r->invalidity_date != 0 && r->invalidity_date <= t);
 }
 
+casc_verdict casc_revcheck_judge(const casc_revcheck_result *r, casc_rev_policy policy, time_t at,
+                                 bool *soft_failed) {
+  *soft_failed = false;
+  switch (r->status) {
+  case CASC_REV_GOOD:
+    return CASC_VERDICT_GOOD;
+  case CASC_REV_REVOKED:
+    return at == 0 || casc_revcheck_revoked_at(r, at) ? CASC_VERDICT_REVOKED : CASC_VERDICT_GOOD;
+  case CASC_REV_UNKNOWN:
+  case CASC_REV_INDETERMINATE:
+    break;
+  }
+  if (policy == CASC_REV_POLICY_SOFT) {
+    *soft_failed = true;
+    return CASC_VERDICT_GOOD;
+  }
+  return CASC_VERDICT_INDETERMINATE;
+}
+
 bool casc_revcheck_must_staple(X509 *cert) {
   int crit = 0;
   /* TLSFeature ::= SEQUENCE OF INTEGER; status_request is 5 (RFC 7633) */

@@ -123,6 +123,23 @@ static void test_revoked_at(void **state) {
   assert_false(casc_revcheck_revoked_at(&r, 499));
   r.status = CASC_REV_GOOD;
   assert_false(casc_revcheck_revoked_at(&r, 2000));
+  /* judged at a timestamp's time, under each policy */
+  bool soft;
+  r = (casc_revcheck_result){.status = CASC_REV_REVOKED, .revoked_at = 1000};
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_HARD, 999, &soft), CASC_VERDICT_GOOD);
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_HARD, 1000, &soft),
+                   CASC_VERDICT_REVOKED);
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_SOFT, 0, &soft), CASC_VERDICT_REVOKED);
+  assert_false(soft);
+  r.status = CASC_REV_UNKNOWN;
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_HARD, 0, &soft),
+                   CASC_VERDICT_INDETERMINATE);
+  assert_false(soft);
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_SOFT, 0, &soft), CASC_VERDICT_GOOD);
+  assert_true(soft);
+  r.status = CASC_REV_GOOD;
+  assert_int_equal(casc_revcheck_judge(&r, CASC_REV_POLICY_HARD, 0, &soft), CASC_VERDICT_GOOD);
+  assert_false(soft);
   assert_string_equal(casc_rev_status_name(CASC_REV_INDETERMINATE), "indeterminate");
   assert_string_equal(casc_rev_source_name(CASC_REV_SOURCE_STAPLE), "staple");
   assert_string_equal(casc_verdict_name(CASC_VERDICT_INVALID), "invalid");
