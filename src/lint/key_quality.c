@@ -6,7 +6,7 @@
  * A CA's certificates share few keys compared to their number (cross
  * certificates, re-issuance, test corpora), so the facts of the last few
  * moduli are remembered per thread. */
-#include "lint/key_quality.h"
+#include "key_quality.h"
 
 #include <openssl/bn.h>
 #include <string.h>

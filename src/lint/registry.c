@@ -22,6 +22,8 @@
 
 /* ---- block 1: one declaration per table ---- */
 CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_core);
+CASC_LINT_TABLE_DECL(casc_lints_key_rsa);
+CASC_LINT_TABLE_DECL(casc_lints_key_ec);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -31,6 +33,8 @@ static const struct {
 } tables[] = {
     /* ---- block 2: one line per table ---- */
     T(casc_lints_cert_rfc5280_core),
+    T(casc_lints_key_rsa),
+    T(casc_lints_key_ec),
     /* ---- end of block 2 ---- */
 };
 #undef T
