@@ -564,8 +564,15 @@ typedef struct casc_lint {
   extern const casc_lint NAME[];                                                                   \
   extern const size_t NAME##_count
 
-/* Dates for `effective`: seconds since the epoch, UTC, midnight. */
-#define CASC_LINT_DATE(y, m, d) ((time_t)casc_lint_days_from_civil((y), (m), (d)) * 86400)
+/* Dates for `effective`: seconds since the epoch, UTC, midnight. A constant
+ * expression (usable in a static table) for years from 1 on. */
+#define CASC_LINT_YEAR_(y, m) ((long)(y) - ((m) <= 2))
+#define CASC_LINT_DAYS_(y, m, d)                                                                   \
+  (CASC_LINT_YEAR_(y, m) / 400 * 146097L + CASC_LINT_YEAR_(y, m) % 400 * 365L +                    \
+   CASC_LINT_YEAR_(y, m) % 400 / 4 - CASC_LINT_YEAR_(y, m) % 400 / 100 +                           \
+   (153L * ((m) + ((m) > 2 ? -3 : 9)) + 2) / 5 + (d)-1 - 719468L)
+#define CASC_LINT_DATE(y, m, d) ((time_t)CASC_LINT_DAYS_(y, m, d) * 86400)
+/* The same for run-time values (any year). */
 long casc_lint_days_from_civil(int y, int m, int d);
 
 /* Every registered lint, in a stable order. */
