@@ -24,6 +24,12 @@
 CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_core);
 CASC_LINT_TABLE_DECL(casc_lints_key_rsa);
 CASC_LINT_TABLE_DECL(casc_lints_key_ec);
+CASC_LINT_TABLE_DECL(casc_lints_crl_header);
+CASC_LINT_TABLE_DECL(casc_lints_crl_entries);
+CASC_LINT_TABLE_DECL(casc_lints_crl_der);
+CASC_LINT_TABLE_DECL(casc_lints_ocsp_response);
+CASC_LINT_TABLE_DECL(casc_lints_ocsp_signer);
+CASC_LINT_TABLE_DECL(casc_lints_ocsp_der);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -35,6 +41,12 @@ static const struct {
     T(casc_lints_cert_rfc5280_core),
     T(casc_lints_key_rsa),
     T(casc_lints_key_ec),
+    T(casc_lints_crl_header),
+    T(casc_lints_crl_entries),
+    T(casc_lints_crl_der),
+    T(casc_lints_ocsp_response),
+    T(casc_lints_ocsp_signer),
+    T(casc_lints_ocsp_der),
     /* ---- end of block 2 ---- */
 };
 #undef T
