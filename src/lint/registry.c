@@ -22,6 +22,10 @@
 
 /* ---- block 1: one declaration per table ---- */
 CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_core);
+CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_der);
+CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_ext);
+CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_name);
+CASC_LINT_TABLE_DECL(casc_lints_cert_rfc5280_gn);
 CASC_LINT_TABLE_DECL(casc_lints_key_rsa);
 CASC_LINT_TABLE_DECL(casc_lints_key_ec);
 CASC_LINT_TABLE_DECL(casc_lints_crl_header);
@@ -39,6 +43,10 @@ static const struct {
 } tables[] = {
     /* ---- block 2: one line per table ---- */
     T(casc_lints_cert_rfc5280_core),
+    T(casc_lints_cert_rfc5280_der),
+    T(casc_lints_cert_rfc5280_ext),
+    T(casc_lints_cert_rfc5280_name),
+    T(casc_lints_cert_rfc5280_gn),
     T(casc_lints_key_rsa),
     T(casc_lints_key_ec),
     T(casc_lints_crl_header),
