@@ -34,6 +34,9 @@ CASC_LINT_TABLE_DECL(casc_lints_crl_der);
 CASC_LINT_TABLE_DECL(casc_lints_ocsp_response);
 CASC_LINT_TABLE_DECL(casc_lints_ocsp_signer);
 CASC_LINT_TABLE_DECL(casc_lints_ocsp_der);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_validity);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_algs);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_names);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -55,6 +58,9 @@ static const struct {
     T(casc_lints_ocsp_response),
     T(casc_lints_ocsp_signer),
     T(casc_lints_ocsp_der),
+    T(casc_lints_cert_br_validity),
+    T(casc_lints_cert_br_algs),
+    T(casc_lints_cert_br_names),
     /* ---- end of block 2 ---- */
 };
 #undef T

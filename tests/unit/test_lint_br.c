@@ -1,0 +1,328 @@
+/* TLS Baseline Requirements lints (src/lint/cert_br_*.c): for each lint an
+ * input that trips it and one that passes, both generated here from a good
+ * certificate of the lint's profile (lint_certgen.h) with one mutation.
+ * The good bases themselves are checked with OpenSSL: they parse and their
+ * signatures verify under the test CA's key. */
+#include "casc/lint.h"
+#include "lint/cert_br_util.h"
+#include "lint_certgen.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#define MUT(name, ...)                                                                             \
+  static void name(cg_spec *s) {                                                                   \
+    (void)s;                                                                                       \
+    __VA_ARGS__;                                                                                   \
+  }
+
+/* --- validity, serial ------------------------------------------------------------------- */
+MUT(days_398, s->nb = CASC_BR_DATE(2025, 6, 1), s->na = s->nb + 398 * CG_DAY - 1)
+MUT(days_398_2025, s->nb = CASC_BR_DATE(2025, 6, 1), s->na = s->nb + 399 * CG_DAY - 1)
+MUT(days_201, s->na = s->nb + 201 * CG_DAY - 1)
+MUT(days_200, s->na = s->nb + 200 * CG_DAY - 1)
+MUT(days_101_2027, s->nb = CASC_BR_DATE(2027, 4, 1), s->na = s->nb + 101 * CG_DAY - 1)
+MUT(days_100_2027, s->nb = CASC_BR_DATE(2027, 4, 1), s->na = s->nb + 100 * CG_DAY - 1)
+MUT(days_99_2027, s->nb = CASC_BR_DATE(2027, 4, 1), s->na = s->nb + 99 * CG_DAY - 1)
+MUT(days_46_2029, s->nb = CASC_BR_DATE(2029, 4, 1), s->na = s->nb + 46 * CG_DAY - 1)
+MUT(days_48_2029, s->nb = CASC_BR_DATE(2029, 4, 1), s->na = s->nb + 48 * CG_DAY - 1)
+MUT(days_47_2029, s->nb = CASC_BR_DATE(2029, 4, 1), s->na = s->nb + 47 * CG_DAY - 1)
+MUT(days_826, s->na = s->nb + 826 * CG_DAY - 1)
+MUT(months_40, s->na = s->nb + 1220 * CG_DAY)
+MUT(root_short, s->na = s->nb + 2000 * CG_DAY)
+MUT(serial_7, s->serial_len = 7)
+MUT(serial_8, s->serial_len = 8)
+MUT(serial_20_high, s->serial_len = 20, s->serial[0] = 0x80)
+MUT(serial_20_low, s->serial_len = 20, s->serial[0] = 0x7f)
+
+/* --- algorithms --------------------------------------------------------------------------- */
+MUT(sig_ecdsa_params, CG_SIGALG(s, "\x30\x0c\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x02\x05\x00"))
+MUT(sig_sha1_rsa, CG_SIGALG(s, "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x05\x05\x00"))
+MUT(sig_rsa_sha256, CG_SIGALG(s, "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00"))
+MUT(sig_rsa_no_null, CG_SIGALG(s, "\x30\x0b\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b"))
+MUT(sig_sha1_2016, sig_sha1_rsa(s), s->nb = CASC_BR_DATE(2015, 6, 1), s->na = s->nb + 700 * CG_DAY)
+MUT(sig_sha1_old, sig_sha1_rsa(s), s->nb = CASC_BR_DATE(2015, 6, 1), s->na = CASC_BR_DATE(2016, 6, 1))
+static void spki_rsa_no_null(cg_spec *s) {
+  static const unsigned char n[] = {0x00, 0xc1, 0x01};
+  cg_set_rsa_raw(s, n, sizeof n, (const unsigned char *)"\x01\x00\x01", 3);
+  /* drop the NULL: 30 0d 06 09 ... 05 00 -> 30 0b 06 09 ... */
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  casc_der_raw(&b, "\x30\x0b", 2);
+  casc_der_raw(&b, s->spki + 4, 11);
+  casc_der_raw(&b, s->spki + 17, s->spki_len - 17);
+  casc_der_end(&b);
+  memcpy(s->spki, b.data, b.len);
+  s->spki_len = b.len;
+  casc_der_buf_free(&b);
+}
+
+/* --- names --------------------------------------------------------------------------------- */
+#define SAN1(v) CG_SAN(s, CG_DNS("www.example.com"), CG_DNS(v))
+MUT(dns_bad_char, SAN1("exa$mple.com"))
+MUT(dns_empty_label, SAN1("a..example.com"))
+MUT(dns_label_long, SAN1("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"))
+MUT(dns_hyphen_sld, SAN1("www.-example.com"))
+MUT(dns_us_sld, SAN1("www.ex_ample.com"))
+MUT(dns_us_trd, SAN1("w_w.example.com"))
+MUT(dns_wild_partial, SAN1("w*.example.com"))
+MUT(dns_wild_ok, SAN1("*.example.com"))
+MUT(dns_wild_not_first, SAN1("www.*.example.com"))
+MUT(dns_bare_wild, SAN1("*.com"))
+static void dns_nul(cg_spec *s) { CG_SAN(s, CG_DNS("www.example.com"), {2, "ex\0ample.com", 12}); }
+MUT(dns_period, SAN1(".example.com"))
+static void dns_too_long(cg_spec *s) {
+  static char name[300];
+  memset(name, 0, sizeof name);
+  for (int i = 0; i < 5; i++)
+    strcat(name, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.");
+  strcat(name, "example.com");
+  SAN1(name);
+}
+MUT(dns_space, SAN1("www example.com"))
+MUT(dns_rldh, SAN1("ab--cd.example.com"))
+MUT(dns_bad_alabel, SAN1("xn--zz9.example.com"))
+MUT(dns_good_alabel2, SAN1("xn--bcher-kva.de"))
+MUT(dns_internal, SAN1("server.local"))
+MUT(dns_internal2, SAN1("intranet"))
+MUT(dns_arpa, SAN1("4.3.2.1.in-addr.arpa"))
+MUT(dns_ip, SAN1("192.0.2.7"))
+MUT(san_reserved_ip, CG_SAN(s, CG_DNS("www.example.com"), CG_IP("10.1.2.3")))
+MUT(san_public_ip, CG_SAN(s, CG_DNS("www.example.com"), CG_IP("8.8.8.8")))
+MUT(san_reserved_ip6, CG_SAN(s, CG_DNS("www.example.com"), CG_IP("fe80::1")))
+MUT(cn_reserved_ip, cg_subj_find(s, CG_CN)->val[0] = 0; strcpy(cg_subj_find(s, CG_CN)->val, "192.168.1.1"))
+MUT(cn_public_ip, strcpy(cg_subj_find(s, CG_CN)->val, "8.8.8.8"),
+    CG_SAN(s, CG_DNS("www.example.com"), CG_IP("8.8.8.8")))
+MUT(no_san, cg_ext_del(s, CG_X_SAN))
+MUT(san_dirname, CG_SAN(s, CG_DNS("www.example.com"), {4, "Someone", 0}))
+MUT(san_edi, CG_SAN(s, CG_DNS("www.example.com"), {5, "edi", 0}))
+MUT(san_other, CG_SAN(s, CG_DNS("www.example.com"), {0, "someone@example.com", 0}))
+MUT(san_rid, CG_SAN(s, CG_DNS("www.example.com"), {8, "1.2.3.4", 0}))
+MUT(san_email, CG_SAN(s, CG_DNS("www.example.com"), {1, "someone@example.com", 0}))
+MUT(san_uri, CG_SAN(s, CG_DNS("www.example.com"), {6, "https://example.com/", 0}))
+MUT(san_x400, CG_SAN(s, CG_DNS("www.example.com"), {3, "x400", 0}))
+MUT(san_critical, cg_set_crit(s, CG_X_SAN, true))
+MUT(cn_not_in_san, strcpy(cg_subj_find(s, CG_CN)->val, "other.example.com"))
+MUT(cn_case, strcpy(cg_subj_find(s, CG_CN)->val, "WWW.example.com"))
+MUT(no_cn, cg_subj_del(s, CG_CN))
+MUT(two_cn, cg_subj(s, CG_CN, 0x0c, "example.com"))
+MUT(ov_subject, cg_subj_del(s, CG_CN), cg_subj(s, CG_C, 0x13, "US"), cg_subj(s, CG_ST, 0, "California"),
+    cg_subj(s, CG_L, 0, "San Francisco"), cg_subj(s, CG_O, 0, "Example Corp"),
+    cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(dv_with_o, cg_subj(s, CG_O, 0, "Example Corp"))
+MUT(dv_with_l, cg_subj(s, CG_L, 0, "Paris"))
+MUT(dv_with_st, cg_subj(s, CG_ST, 0, "Ile-de-France"))
+MUT(dv_with_street, cg_subj(s, CG_STREET, 0, "1 Main Street"))
+MUT(dv_with_postal, cg_subj(s, CG_POSTAL, 0, "75001"))
+MUT(dv_with_serial, cg_subj(s, CG_SERIALNUM, 0x13, "1234"))
+MUT(dv_with_c, cg_subj_del(s, CG_CN), cg_subj(s, CG_C, 0x13, "US"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(ov_policy, CG_CP(s, "2.23.140.1.2.2"))
+MUT(ov_good, ov_policy(s), ov_subject(s))
+MUT(ov_no_o, ov_good(s), cg_subj_del(s, CG_O))
+MUT(ov_no_c, ov_good(s), cg_subj_del(s, CG_C))
+MUT(ov_no_l_st, ov_good(s), cg_subj_del(s, CG_L), cg_subj_del(s, CG_ST))
+MUT(iv_policy, CG_CP(s, "2.23.140.1.2.3"))
+MUT(iv_good, iv_policy(s), ov_subject(s))
+MUT(iv_no_o, iv_good(s), cg_subj_del(s, CG_O))
+MUT(iv_no_c, iv_good(s), cg_subj_del(s, CG_C))
+MUT(iv_no_l_st, iv_good(s), cg_subj_del(s, CG_L), cg_subj_del(s, CG_ST))
+MUT(given_ov, ov_good(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_GIVEN, 0, "Ann"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(given_iv, iv_good(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_GIVEN, 0, "Ann"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(noid_policy, CG_CP(s, "1.3.6.1.4.1.99999.1"))
+MUT(l_without_o, noid_policy(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_L, 0, "Paris"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(st_without_o, noid_policy(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_ST, 0, "Paris"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(postal_without_o, noid_policy(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_POSTAL, 0, "75001"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(street_without_o, noid_policy(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_STREET, 0, "1 Main"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(o_without_c, ov_good(s), cg_subj_del(s, CG_C))
+MUT(ou_without_o, noid_policy(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_OU, 0, "IT"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(ou_with_o, ov_good(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_OU, 0, "IT"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(country_bad, ov_good(s), strcpy(cg_subj_find(s, CG_C)->val, "UK"))
+MUT(country_xx, ov_good(s), strcpy(cg_subj_find(s, CG_C)->val, "XX"))
+MUT(noninfo, ov_good(s), strcpy(cg_subj_find(s, CG_L)->val, "."))
+MUT(dup_attr, ov_good(s), cg_subj_del(s, CG_CN), cg_subj(s, CG_O, 0, "Other"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(multi_rdn, ov_good(s), s->subj[2].same_rdn = true)
+MUT(bad_order, ov_good(s), cg_subj_del(s, CG_C), cg_subj(s, CG_C, 0x13, "US"))
+MUT(bad_encoding, ov_good(s), cg_subj_find(s, CG_C)->tag = 0x0c)
+MUT(bad_encoding_o, ov_good(s), cg_subj_find(s, CG_O)->tag = 0x1e)
+MUT(ca_no_cn, cg_subj_del(s, CG_CN))
+MUT(ca_no_c, cg_subj_del(s, CG_C))
+MUT(ca_bad_c, strcpy(cg_subj_find(s, CG_C)->val, "ZZ"))
+MUT(ca_no_o, cg_subj_del(s, CG_O))
+MUT(ca_ou, cg_subj_del(s, CG_CN), cg_subj(s, CG_OU, 0, "PKI"), cg_subj(s, CG_CN, 0, "Test Issuing CA"))
+
+static const cg_case cases[] = {
+    /* validity */
+    {"e_sub_cert_valid_time_longer_than_39_months", CG_TLS, months_40, NULL},
+    {"e_sub_cert_valid_time_longer_than_825_days", CG_TLS, days_826, NULL},
+    {"e_tls_server_cert_valid_time_longer_than_398_days", CG_TLS, days_398_2025, days_398},
+    {"e_server_cert_valid_time_longer_than_200_days", CG_TLS, days_201, days_200},
+    {"w_server_cert_valid_time_longer_than_199_days", CG_TLS, days_200, NULL},
+    {"e_server_cert_valid_time_longer_than_100_days", CG_TLS, days_101_2027, days_100_2027},
+    {"w_server_cert_valid_time_longer_than_99_days", CG_TLS, days_100_2027, days_99_2027},
+    {"e_server_cert_valid_time_longer_than_47_days", CG_TLS, days_48_2029, days_47_2029},
+    {"w_server_cert_valid_time_longer_than_46_days", CG_TLS, days_47_2029, days_46_2029},
+    {"e_root_ca_validity_out_of_range", CG_ROOT, root_short, NULL},
+    {"w_br_serial_number_low_entropy", CG_TLS, serial_7, serial_8},
+    {"n_br_serial_number_exactly_64_bits", CG_TLS, serial_8, NULL},
+    {"e_br_serial_number_too_large", CG_TLS, serial_20_high, serial_20_low},
+    /* algorithms */
+    {"e_algorithm_identifier_improper_encoding", CG_TLS, spki_rsa_no_null, NULL},
+    {"e_br_signature_algorithm_improper_encoding", CG_TLS, sig_ecdsa_params, sig_rsa_sha256},
+    {"e_signature_algorithm_not_supported", CG_TLS, sig_sha1_rsa, sig_rsa_no_null},
+    {"e_sub_cert_or_sub_ca_using_sha1", CG_SUBCA, sig_sha1_rsa, NULL},
+    {"w_sub_cert_sha1_expiration_too_long", CG_TLS, sig_sha1_2016, sig_sha1_old},
+    /* dNSNames */
+    {"e_dnsname_bad_character_in_label", CG_TLS, dns_bad_char, NULL},
+    {"e_dnsname_empty_label", CG_TLS, dns_empty_label, NULL},
+    {"e_dnsname_label_too_long", CG_TLS, dns_label_long, NULL},
+    {"e_dnsname_hyphen_in_sld", CG_TLS, dns_hyphen_sld, NULL},
+    {"e_dnsname_underscore_in_sld", CG_TLS, dns_us_sld, dns_us_trd},
+    {"w_dnsname_underscore_in_trd", CG_TLS, dns_us_trd, dns_us_sld},
+    {"e_underscore_not_permissible_in_dnsname", CG_TLS, dns_us_trd, NULL},
+    {"e_dnsname_left_label_wildcard_correct", CG_TLS, dns_wild_partial, dns_wild_ok},
+    {"e_dnsname_wildcard_only_in_left_label", CG_TLS, dns_wild_not_first, dns_wild_ok},
+    {"e_san_wildcard_not_first", CG_TLS, dns_wild_not_first, dns_wild_ok},
+    {"e_san_bare_wildcard", CG_TLS, dns_bare_wild, dns_wild_ok},
+    {"e_san_dns_name_includes_null_char", CG_TLS, dns_nul, NULL},
+    {"e_san_dns_name_starts_with_period", CG_TLS, dns_period, NULL},
+    {"e_ext_san_dns_name_too_long", CG_TLS, dns_too_long, NULL},
+    {"e_ext_san_space_dns_name", CG_TLS, dns_space, NULL},
+    {"e_dnsname_contains_prohibited_reserved_label", CG_TLS, dns_rldh, dns_good_alabel2},
+    {"e_international_dns_name_not_unicode", CG_TLS, dns_bad_alabel, dns_good_alabel2},
+    {"e_br_dnsname_internal_name", CG_TLS, dns_internal, NULL},
+    {"e_br_dnsname_internal_name", CG_TLS, dns_internal2, dns_good_alabel2},
+    {"e_arpa_domain_not_allowed", CG_TLS, dns_arpa, NULL},
+    {"e_br_dnsname_is_ip_address", CG_TLS, dns_ip, NULL},
+    /* addresses */
+    {"e_ext_san_contains_reserved_ip", CG_TLS, san_reserved_ip, san_public_ip},
+    {"e_ext_san_contains_reserved_ip", CG_TLS, san_reserved_ip6, NULL},
+    {"e_subject_contains_reserved_ip", CG_TLS, cn_reserved_ip, cn_public_ip},
+    /* SAN */
+    {"e_ext_san_missing", CG_TLS, no_san, NULL},
+    {"e_ext_san_directory_name_present", CG_TLS, san_dirname, NULL},
+    {"e_ext_san_edi_party_name_present", CG_TLS, san_edi, NULL},
+    {"e_ext_san_other_name_present", CG_TLS, san_other, NULL},
+    {"e_ext_san_registered_id_present", CG_TLS, san_rid, NULL},
+    {"e_ext_san_rfc822_name_present", CG_TLS, san_email, NULL},
+    {"e_ext_san_uniform_resource_identifier_present", CG_TLS, san_uri, NULL},
+    {"e_ext_san_x400_address_present", CG_TLS, san_x400, NULL},
+    {"e_br_san_criticality", CG_TLS, san_critical, NULL},
+    /* commonName */
+    {"e_subject_common_name_not_from_san", CG_TLS, cn_not_in_san, cn_case},
+    {"e_subject_common_name_not_exactly_from_san", CG_TLS, cn_case, NULL},
+    {"w_subject_common_name_included", CG_TLS, cn_case, no_cn},
+    {"w_extra_subject_common_names", CG_TLS, two_cn, NULL},
+    /* subject by policy */
+    {"e_cab_dv_conflicts_with_org", CG_TLS, dv_with_o, NULL},
+    {"e_cab_dv_conflicts_with_locality", CG_TLS, dv_with_l, NULL},
+    {"e_cab_dv_conflicts_with_province", CG_TLS, dv_with_st, NULL},
+    {"e_cab_dv_conflicts_with_street", CG_TLS, dv_with_street, NULL},
+    {"e_cab_dv_conflicts_with_postal", CG_TLS, dv_with_postal, NULL},
+    {"e_cab_dv_subject_invalid_values", CG_TLS, dv_with_serial, dv_with_c},
+    {"e_cab_ov_requires_org", CG_TLS, ov_no_o, ov_good},
+    {"e_cert_policy_ov_requires_country", CG_TLS, ov_no_c, ov_good},
+    {"e_cert_policy_ov_requires_province_or_locality", CG_TLS, ov_no_l_st, ov_good},
+    {"e_cab_iv_requires_personal_name", CG_TLS, iv_no_o, iv_good},
+    {"e_cert_policy_iv_requires_country", CG_TLS, iv_no_c, iv_good},
+    {"e_cert_policy_iv_requires_province_or_locality", CG_TLS, iv_no_l_st, iv_good},
+    {"e_sub_cert_given_name_surname_contains_correct_policy", CG_TLS, given_ov, given_iv},
+    {"e_sub_cert_locality_name_must_not_appear", CG_TLS, l_without_o, ov_good},
+    {"e_sub_cert_province_must_not_appear", CG_TLS, st_without_o, ov_good},
+    {"e_sub_cert_postal_code_must_not_appear", CG_TLS, postal_without_o, NULL},
+    {"e_sub_cert_street_address_should_not_exist", CG_TLS, street_without_o, NULL},
+    {"e_sub_cert_country_name_must_appear", CG_TLS, o_without_c, ov_good},
+    {"e_subject_contains_organizational_unit_name_and_no_organization_name", CG_TLS, ou_without_o, ov_good},
+    {"e_organizational_unit_name_prohibited", CG_TLS, ou_with_o, ov_good},
+    {"e_subject_country_not_iso", CG_TLS, country_bad, country_xx},
+    {"e_subject_contains_noninformational_value", CG_TLS, noninfo, ov_good},
+    {"e_duplicate_subject_attribs", CG_TLS, dup_attr, ov_good},
+    {"e_br_subject_multi_valued_rdn", CG_TLS, multi_rdn, ov_good},
+    {"e_invalid_subject_rdn_order", CG_TLS, bad_order, ov_good},
+    {"e_subject_rdns_correct_encoding", CG_TLS, bad_encoding, ov_good},
+    {"e_subject_rdns_correct_encoding", CG_TLS, bad_encoding_o, NULL},
+    {"e_ca_common_name_missing", CG_SUBCA, ca_no_cn, NULL},
+    {"e_ca_country_name_missing", CG_ROOT, ca_no_c, NULL},
+    {"e_ca_country_name_invalid", CG_SUBCA, ca_bad_c, NULL},
+    {"e_ca_organization_name_missing", CG_SUBCA, ca_no_o, NULL},
+    {"e_subj_orgunit_in_ca_cert", CG_SUBCA, ca_ou, NULL},
+};
+
+static void test_br_lints(void **state) {
+  (void)state;
+  assert_int_equal(cg_run_cases(cases, sizeof cases / sizeof cases[0]), 0);
+}
+
+/* The good bases are real certificates: OpenSSL parses each and verifies
+ * its signature with the test CA's key; and none trips an error-level TLS
+ * BR lint that applies to it. */
+static void test_bases_are_good(void **state) {
+  (void)state;
+  cg_spec *s = malloc(sizeof *s);
+  const int profiles[] = {CG_TLS, CG_ROOT, CG_SUBCA, CG_OCSP};
+  for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+    cg_base(s, profiles[i]);
+    size_t len;
+    unsigned char *der = cg_build(s, &len);
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)len);
+    assert_non_null(x);
+    assert_int_equal(X509_verify(x, cg_ca_key), 1);
+    X509_free(x);
+    for (size_t k = 0; k < casc_lint_count(); k++) {
+      const casc_lint *l = casc_lint_at(k);
+      if (strncmp(l->name, "e_", 2) != 0 || strcmp(l->source, CASC_LINT_SRC_TLSBR) != 0)
+        continue;
+      char det[512];
+      casc_lint_result r = cg_lint(s, l->name, det, sizeof det);
+      if (r == CASC_LINT_ERROR_R || r == CASC_LINT_FATAL)
+        fprintf(stderr, "base %d: %s: %s\n", profiles[i], l->name, det);
+      assert_true(r != CASC_LINT_ERROR_R && r != CASC_LINT_FATAL);
+    }
+    free(der);
+  }
+  free(s);
+}
+
+/* Every lint of the cert_br_* tables has a case here. */
+extern const casc_lint casc_lints_cert_br_validity[], casc_lints_cert_br_algs[],
+    casc_lints_cert_br_names[];
+extern const size_t casc_lints_cert_br_validity_count, casc_lints_cert_br_algs_count,
+    casc_lints_cert_br_names_count;
+
+static void check_covered(const casc_lint *t, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    bool found = false;
+    for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++)
+      found = found || strcmp(cases[j].lint, t[i].name) == 0;
+    if (!found)
+      fprintf(stderr, "no case for %s\n", t[i].name);
+    assert_true(found);
+  }
+}
+
+static void test_every_br_lint_has_a_case(void **state) {
+  (void)state;
+  check_covered(casc_lints_cert_br_validity, casc_lints_cert_br_validity_count);
+  check_covered(casc_lints_cert_br_algs, casc_lints_cert_br_algs_count);
+  check_covered(casc_lints_cert_br_names, casc_lints_cert_br_names_count);
+}
+
+static int teardown(void **state) {
+  (void)state;
+  cg_keys_free();
+  free(cg_parsed);
+  cg_parsed = NULL;
+  return 0;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_br_lints),
+      cmocka_unit_test(test_bases_are_good),
+      cmocka_unit_test(test_every_br_lint_has_a_case),
+  };
+  return cmocka_run_group_tests(tests, NULL, teardown);
+}
