@@ -92,7 +92,8 @@ typedef struct {
   size_t spki_len;
   unsigned char sigalg[80]; /* AlgorithmIdentifier TLV, inner and outer */
   size_t sigalg_len;
-  bool utc_times;           /* false: let casc_der_time choose */
+  /* the profile to lint as, as --profile gives it; AUTO: detected */
+  casc_lint_profile profile_override;
 } cg_spec;
 
 /* --- keys shared by every case ----------------------------------------------- */
@@ -455,6 +456,7 @@ static inline void cg_base(cg_spec *s, int profile) {
   cg_keys();
   memset(s, 0, sizeof *s);
   s->profile = profile;
+  s->profile_override = CASC_LINT_PROFILE_AUTO;
   s->nb = CG_NOW - 3600;
   s->serial_len = 16;
   for (size_t i = 0; i < s->serial_len; i++)
@@ -639,7 +641,9 @@ static inline casc_lint_result cg_lint(const cg_spec *s, const char *name, char 
     r = CASC_LINT_FATAL;
   } else {
     casc_lint_input in = {.kind = CASC_LINT_KIND_CERT,
-                          .profile = casc_lint_detect_profile(cg_parsed),
+                          .profile = s->profile_override != CASC_LINT_PROFILE_AUTO
+                                         ? s->profile_override
+                                         : casc_lint_detect_profile(cg_parsed),
                           .date = cg_parsed->not_before.t,
                           .now = CG_NOW,
                           .cert = cg_parsed};

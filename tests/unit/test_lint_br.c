@@ -153,7 +153,189 @@ MUT(ca_bad_c, strcpy(cg_subj_find(s, CG_C)->val, "ZZ"))
 MUT(ca_no_o, cg_subj_del(s, CG_O))
 MUT(ca_ou, cg_subj_del(s, CG_CN), cg_subj(s, CG_OU, 0, "PKI"), cg_subj(s, CG_CN, 0, "Test Issuing CA"))
 
+
+/* --- profiles ------------------------------------------------------------------------------ */
+MUT(add_eku_server, CG_EKU(s, false, CG_EKU_SERVER))
+MUT(del_ku, cg_ext_del(s, CG_X_KU))
+MUT(ku_not_crit, cg_set_crit(s, CG_X_KU, false))
+MUT(root_pathlen, cg_bc(s, true, true, 1))
+MUT(add_cp_dv, CG_CP(s, "2.23.140.1.2.1"))
+MUT(bc_not_ca, cg_bc(s, true, false, -1), s->profile_override = CASC_LINT_PROFILE_SUBCA)
+static void aki_with_issuer(cg_spec *s) {
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  casc_der_tlv(&b, CASC_DER_CONTEXT | 0, "01234567890123456789", 20);
+  casc_der_begin(&b, CASC_DER_CONTEXT | CASC_DER_CONSTRUCTED | 1);
+  cg_gn_write(&b, &(cg_gn){4, "Test Root CA", 0});
+  casc_der_end(&b);
+  casc_der_tlv(&b, CASC_DER_CONTEXT | 2, "\x01", 1);
+  casc_der_end(&b);
+  cg_ext_put(s, CG_X_AKI, false, &b);
+  if (s->profile == CG_ROOT)
+    s->profile_override = CASC_LINT_PROFILE_ROOT;
+}
+MUT(ku_ca_no_certsign, cg_ku(s, true, CASC_KU_CRL_SIGN))
+MUT(ku_ca_no_crlsign, cg_ku(s, true, CASC_KU_KEY_CERT_SIGN))
+MUT(ku_ca_with_ds, cg_ku(s, true, CASC_KU_KEY_CERT_SIGN | CASC_KU_CRL_SIGN | CASC_KU_DIGITAL_SIGNATURE))
+MUT(ku_ca_keyenc, cg_ku(s, true, CASC_KU_KEY_CERT_SIGN | CASC_KU_CRL_SIGN | CASC_KU_KEY_ENCIPHERMENT))
+MUT(aia_ldap_ca, cg_aia(s, false, "http://ocsp.example.com", "ldap://ca.example.com/cn=ca"))
+MUT(aia_crit, cg_set_crit(s, CG_X_AIA, true))
+MUT(aia_none, cg_ext_del(s, CG_X_AIA))
+MUT(aia_ocsp_only, cg_aia(s, false, "http://ocsp.example.com", NULL))
+MUT(cdp_none, cg_ext_del(s, CG_X_CRLDP))
+MUT(cdp_crit, cg_set_crit(s, CG_X_CRLDP, true))
+MUT(cdp_ldap, cg_crldp(s, false, "ldap://crl.example.com/cn=crl", false))
+MUT(cdp_issuer, cg_crldp(s, false, "http://crl.example.com/1.crl", true))
+MUT(cp_none, cg_ext_del(s, CG_X_CP))
+MUT(cp_crit, cg_set_crit(s, CG_X_CP, true))
+MUT(eku_crit, cg_set_crit(s, CG_X_EKU, true))
+MUT(eku_any, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_ANY))
+MUT(eku_server_code, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_CODE))
+MUT(eku_none, cg_ext_del(s, CG_X_EKU), s->profile_override = s->profile == CG_TLS ? CASC_LINT_PROFILE_TLS : CASC_LINT_PROFILE_AUTO)
+MUT(nc_noncrit, cg_ext_raw(s, CG_X_NC, false, "\x30\x0f\xa0\x0d\x30\x0b\x82\x09\x65\x78\x61\x6d\x70\x6c\x65\x2e\x63", 17))
+MUT(nc_crit, cg_ext_raw(s, CG_X_NC, true, "\x30\x0f\xa0\x0d\x30\x0b\x82\x09\x65\x78\x61\x6d\x70\x6c\x65\x2e\x63", 17))
+MUT(cp_dv_ov, CG_CP(s, "2.23.140.1.2.1", "2.23.140.1.2.2"))
+MUT(cp_any_and_dv, CG_CP(s, "2.5.29.32.0", "2.23.140.1.2.1"))
+MUT(cp_any, CG_CP(s, "2.5.29.32.0"))
+MUT(old_no_ocsp, s->nb = CASC_BR_DATE(2023, 1, 10), s->na = s->nb + 90 * CG_DAY,
+    cg_aia(s, false, NULL, "http://ca.example.com/issuing.der"))
+MUT(old_with_ocsp, s->nb = CASC_BR_DATE(2023, 1, 10), s->na = s->nb + 90 * CG_DAY)
+MUT(aia_ocsp_ftp, cg_aia(s, false, "ftp://ocsp.example.com", "http://ca.example.com/i.der"))
+MUT(aia_ca_https, cg_aia(s, false, "http://ocsp.example.com", "https://ca.example.com/i.der"))
+static void aia_other_method(cg_spec *s) {
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  casc_der_oid(&b, "1.3.6.1.5.5.7.48.5");
+  casc_der_tlv(&b, CASC_DER_CONTEXT | 6, "http://repo.example.com/", 24);
+  casc_der_end(&b);
+  casc_der_end(&b);
+  cg_ext_put(s, CG_X_AIA, false, &b);
+}
+MUT(aia_dup, cg_aia(s, false, "http://ca.example.com/i.der", "http://ca.example.com/i.der"),
+    cg_aia(s, false, "http://ocsp.example.com", "http://ocsp.example.com"))
+static void aia_two_same_ocsp(cg_spec *s) {
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  for (int i = 0; i < 2; i++) {
+    casc_der_begin(&b, CASC_DER_SEQUENCE);
+    casc_der_oid(&b, "1.3.6.1.5.5.7.48.1");
+    casc_der_tlv(&b, CASC_DER_CONTEXT | 6, "http://ocsp.example.com", 23);
+    casc_der_end(&b);
+  }
+  casc_der_end(&b);
+  cg_ext_put(s, CG_X_AIA, false, &b);
+}
+MUT(no_revocation, cg_ext_del(s, CG_X_CRLDP), cg_aia(s, false, NULL, "http://ca.example.com/i.der"))
+MUT(short_lived, no_revocation(s), s->na = s->nb + 6 * CG_DAY)
+MUT(cp_private, CG_CP(s, "1.3.6.1.4.1.99999.1"))
+static void cps_ftp(cg_spec *s) {
+  cg_cp(s, false, (const char *const[]){"2.23.140.1.2.1", NULL}, "ftp://cps.example.com/", false);
+}
+static void cps_https(cg_spec *s) {
+  cg_cp(s, false, (const char *const[]){"2.23.140.1.2.1", NULL}, "https://cps.example.com/", false);
+}
+static void cp_unotice(cg_spec *s) {
+  cg_cp(s, false, (const char *const[]){"2.23.140.1.2.1", NULL}, "https://cps.example.com/", true);
+}
+MUT(eku_client_only, CG_EKU(s, false, CG_EKU_CLIENT), s->profile_override = CASC_LINT_PROFILE_TLS)
+MUT(eku_server_email, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_EMAIL))
+MUT(eku_server_other, CG_EKU(s, false, CG_EKU_SERVER, "1.3.6.1.4.1.99999.7"))
+MUT(eku_email_only, CG_EKU(s, false, CG_EKU_EMAIL), s->profile_override = CASC_LINT_PROFILE_TLS)
+MUT(bc_ca_true, cg_bc(s, true, true, -1), s->profile_override = CASC_LINT_PROFILE_TLS)
+MUT(bc_noncrit, cg_bc(s, false, false, -1))
+MUT(ku_certsign, cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE | CASC_KU_KEY_CERT_SIGN))
+MUT(ku_crlsign, cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE | CASC_KU_CRL_SIGN))
+MUT(add_ski, cg_keyid(s, CG_X_SKI, 0x55))
+MUT(del_aki, cg_ext_del(s, CG_X_AKI))
+MUT(add_sct, cg_ext_raw(s, CG_X_SCT, false, "\x04\x02\x00\x00", 4))
+MUT(poison_noncrit, cg_set_crit(s, CG_X_POISON, false))
+MUT(poison_value, cg_ext_raw(s, CG_X_POISON, true, "\x04\x00", 2))
+MUT(ocsp_cdp, cg_crldp(s, false, "http://crl.example.com/1.crl", false))
+MUT(ocsp_cp, CG_CP(s, "2.23.140.1.2.1"))
+MUT(ocsp_ku_more, cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE | CASC_KU_NON_REPUDIATION))
+MUT(no_nocheck, cg_ext_del(s, CG_X_NOCHECK))
+MUT(ocsp_eku_more, CG_EKU(s, false, CG_EKU_OCSP, CG_EKU_CLIENT))
+MUT(ocsp_bc_ca, cg_bc(s, true, true, 0), s->profile_override = CASC_LINT_PROFILE_OCSP_SIGNER)
+
 static const cg_case cases[] = {
+    /* profiles */
+    {"e_root_ca_extended_key_usage_present", CG_ROOT, add_eku_server, NULL},
+    {"e_root_ca_key_usage_present", CG_ROOT, del_ku, NULL},
+    {"e_root_ca_key_usage_must_be_critical", CG_ROOT, ku_not_crit, NULL},
+    {"w_root_ca_basic_constraints_path_len_constraint_field_present", CG_ROOT, root_pathlen, NULL},
+    {"w_root_ca_contains_cert_policy", CG_ROOT, add_cp_dv, NULL},
+    {"e_ca_is_ca", CG_SUBCA, bc_not_ca, NULL},
+    {"e_root_ca_aki_has_issuer_or_serial", CG_ROOT, aki_with_issuer, NULL},
+    {"e_ca_key_usage_missing", CG_SUBCA, del_ku, NULL},
+    {"e_ca_key_usage_not_critical", CG_SUBCA, ku_not_crit, NULL},
+    {"e_ca_key_cert_sign_not_set", CG_SUBCA, ku_ca_no_certsign, NULL},
+    {"e_ca_crl_sign_not_set", CG_ROOT, ku_ca_no_crlsign, NULL},
+    {"n_ca_digital_signature_not_set", CG_SUBCA, ku_ca_no_crlsign, ku_ca_with_ds},
+    {"e_ca_key_usage_prohibited_bits", CG_SUBCA, ku_ca_keyenc, ku_ca_with_ds},
+    {"e_ca_aia_non_http_url", CG_SUBCA, aia_ldap_ca, NULL},
+    {"e_sub_ca_aia_marked_critical", CG_SUBCA, aia_crit, NULL},
+    {"w_sub_ca_aia_missing", CG_SUBCA, aia_none, NULL},
+    {"w_sub_ca_aia_does_not_contain_issuing_ca_url", CG_SUBCA, aia_ocsp_only, NULL},
+    {"e_sub_ca_crl_distribution_points_missing", CG_SUBCA, cdp_none, NULL},
+    {"e_sub_ca_crl_distribution_points_marked_critical", CG_SUBCA, cdp_crit, NULL},
+    {"e_sub_ca_crl_distribution_points_does_not_contain_url", CG_SUBCA, cdp_ldap, NULL},
+    {"e_sub_ca_certificate_policies_missing", CG_SUBCA, cp_none, NULL},
+    {"w_sub_ca_certificate_policies_marked_critical", CG_SUBCA, cp_crit, NULL},
+    {"w_sub_ca_eku_critical", CG_SUBCA, eku_crit, NULL},
+    {"e_ca_invalid_eku", CG_SUBCA, eku_any, NULL},
+    {"e_ca_invalid_eku", CG_SUBCA, eku_server_code, NULL},
+    {"n_sub_ca_eku_missing", CG_SUBCA, eku_none, NULL},
+    {"w_sub_ca_name_constraints_not_critical", CG_SUBCA, nc_noncrit, nc_crit},
+    {"e_ca_multiple_reserved_policy_oids", CG_SUBCA, cp_dv_ov, NULL},
+    {"e_sub_ca_any_policy_not_alone", CG_SUBCA, cp_any_and_dv, cp_any},
+    {"e_sub_cert_aia_missing", CG_TLS, aia_none, NULL},
+    {"e_sub_cert_aia_marked_critical", CG_TLS, aia_crit, NULL},
+    {"e_sub_cert_aia_does_not_contain_ocsp_url", CG_TLS, old_no_ocsp, old_with_ocsp},
+    {"w_sub_cert_aia_does_not_contain_issuing_ca_url", CG_TLS, aia_ocsp_only, NULL},
+    {"e_aia_ocsp_must_have_http_only", CG_TLS, aia_ocsp_ftp, NULL},
+    {"e_aia_ca_issuers_must_have_http_only", CG_TLS, aia_ca_https, NULL},
+    {"e_aia_must_contain_permitted_access_method", CG_TLS, aia_other_method, NULL},
+    {"e_aia_unique_access_locations", CG_TLS, aia_two_same_ocsp, aia_dup},
+    {"e_sub_cert_crl_distribution_points_marked_critical", CG_TLS, cdp_crit, NULL},
+    {"e_sub_cert_crl_distribution_points_does_not_contain_url", CG_TLS, cdp_ldap, NULL},
+    {"e_crl_distrib_points_not_http", CG_TLS, cdp_ldap, NULL},
+    {"e_crlissuer_must_not_be_present_in_cdp", CG_SUBCA, cdp_issuer, NULL},
+    {"e_missing_crl_distrib_point", CG_TLS, no_revocation, short_lived},
+    {"e_sub_cert_certificate_policies_missing", CG_TLS, cp_none, NULL},
+    {"w_sub_cert_certificate_policies_marked_critical", CG_TLS, cp_crit, NULL},
+    {"e_sub_cert_cert_policy_empty", CG_TLS, cp_private, NULL},
+    {"e_sub_cert_multiple_reserved_policy_oids", CG_TLS, cp_dv_ov, NULL},
+    {"e_sub_cert_any_policy", CG_TLS, cp_any_and_dv, NULL},
+    {"e_invalid_cps_uri", CG_TLS, cps_ftp, cps_https},
+    {"e_policy_qualifiers_other_than_cps_not_permitted", CG_TLS, cp_unotice, cps_https},
+    {"e_sub_cert_eku_missing", CG_TLS, eku_none, NULL},
+    {"e_sub_cert_eku_check", CG_TLS, eku_client_only, NULL},
+    {"e_sub_cert_eku_check", CG_TLS, eku_server_email, NULL},
+    {"w_sub_cert_eku_extra_values", CG_TLS, eku_server_other, NULL},
+    {"e_eku_critical", CG_TLS, eku_crit, NULL},
+    {"e_sub_cert_eku_server_auth_client_auth_missing", CG_TLS, eku_email_only, eku_client_only},
+    {"e_sub_cert_not_is_ca", CG_TLS, bc_ca_true, NULL},
+    {"e_sub_cert_basic_constraints_not_critical", CG_TLS, bc_noncrit, NULL},
+    {"e_sub_cert_key_usage_cert_sign_bit_set", CG_TLS, ku_certsign, NULL},
+    {"e_sub_cert_key_usage_crl_sign_bit_set", CG_TLS, ku_crlsign, NULL},
+    {"e_sub_cert_key_usage_not_critical", CG_TLS, ku_not_crit, NULL},
+    {"w_ext_subject_key_identifier_not_recommended_subscriber", CG_TLS, add_ski, NULL},
+    {"e_br_aki_missing", CG_TLS, del_aki, NULL},
+    {"e_br_aki_has_issuer_or_serial", CG_SUBCA, aki_with_issuer, NULL},
+    {"e_precert_with_sct_list", CG_PRECERT, add_sct, NULL},
+    {"e_precert_poison_not_critical", CG_PRECERT, poison_noncrit, NULL},
+    {"e_precert_poison_not_null", CG_PRECERT, poison_value, NULL},
+    {"e_ocsp_cert_cdp_forbidden", CG_OCSP, ocsp_cdp, NULL},
+    {"e_ocsp_cert_cp_forbidden", CG_OCSP, ocsp_cp, NULL},
+    {"e_ocsp_cert_invalid_ku", CG_OCSP, ocsp_ku_more, NULL},
+    {"e_ocsp_cert_key_usage_missing", CG_OCSP, del_ku, NULL},
+    {"e_ocsp_id_pkix_ocsp_nocheck_ext_not_included_server_auth", CG_OCSP, no_nocheck, NULL},
+    {"e_ocsp_cert_eku_not_ocsp_signing_only", CG_OCSP, ocsp_eku_more, NULL},
+    {"e_ocsp_cert_is_ca", CG_OCSP, ocsp_bc_ca, NULL},
     /* validity */
     {"e_sub_cert_valid_time_longer_than_39_months", CG_TLS, months_40, NULL},
     {"e_sub_cert_valid_time_longer_than_825_days", CG_TLS, days_826, NULL},
@@ -261,7 +443,7 @@ static void test_br_lints(void **state) {
 static void test_bases_are_good(void **state) {
   (void)state;
   cg_spec *s = malloc(sizeof *s);
-  const int profiles[] = {CG_TLS, CG_ROOT, CG_SUBCA, CG_OCSP};
+  const int profiles[] = {CG_TLS, CG_ROOT, CG_SUBCA, CG_OCSP, CG_PRECERT};
   for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
     cg_base(s, profiles[i]);
     size_t len;
@@ -288,9 +470,9 @@ static void test_bases_are_good(void **state) {
 
 /* Every lint of the cert_br_* tables has a case here. */
 extern const casc_lint casc_lints_cert_br_validity[], casc_lints_cert_br_algs[],
-    casc_lints_cert_br_names[];
+    casc_lints_cert_br_names[], casc_lints_cert_br_profile[];
 extern const size_t casc_lints_cert_br_validity_count, casc_lints_cert_br_algs_count,
-    casc_lints_cert_br_names_count;
+    casc_lints_cert_br_names_count, casc_lints_cert_br_profile_count;
 
 static void check_covered(const casc_lint *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -308,6 +490,7 @@ static void test_every_br_lint_has_a_case(void **state) {
   check_covered(casc_lints_cert_br_validity, casc_lints_cert_br_validity_count);
   check_covered(casc_lints_cert_br_algs, casc_lints_cert_br_algs_count);
   check_covered(casc_lints_cert_br_names, casc_lints_cert_br_names_count);
+  check_covered(casc_lints_cert_br_profile, casc_lints_cert_br_profile_count);
 }
 
 static int teardown(void **state) {
