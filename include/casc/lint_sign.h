@@ -13,13 +13,15 @@
 #define CASC_LINT_SIGN_H
 
 #include "casc/base.h"
-#include "casc/lint.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 struct x509_st;
+
+/* (This header does not include casc/lint.h, whose names clash with the ca
+ * module's; casc/lint_rev.h has the calls that need it.) */
 
 /* What a CRL covers. */
 typedef enum {
@@ -28,12 +30,14 @@ typedef enum {
   CASC_CRL_SCOPE_CA,         /* CA certificates (within 12 months) */
 } casc_crl_scope;
 
-/* casc_lint_der with the issuing CA known (issuer may be NULL) and, for a
- * CRL, its scope. Returns true when an error-level or fatal finding exists;
- * rep (may be NULL) gets the counts and the findings' text. */
-bool casc_lint_der_issuer(casc_lint_kind kind, const unsigned char *der, size_t len,
-                          struct x509_st *issuer, casc_crl_scope scope, time_t now,
-                          casc_lint_report *rep);
+/* Lints a certificate before the CA signs it: der is the Certificate with
+ * the TBSCertificate exactly as it will be signed and a signature of the
+ * right shape (its bytes do not matter). profile is a casc_lint profile
+ * name ("root", "subca", "tls", "code-signing", "timestamping",
+ * "ocsp-signing"; NULL or unknown: detected). CASC_OK, or CASC_ERR_POLICY
+ * with "certificate refused by lint: <name>: <details> (<citation>); ...". */
+casc_err casc_lint_cert_presign(const unsigned char *der, size_t len, const char *profile,
+                                time_t now, casc_error *e);
 
 /* Lints a complete, signed CRL before it is written. CASC_OK, or
  * CASC_ERR_POLICY with "CRL refused by lint: <name>: <details> (<citation>);

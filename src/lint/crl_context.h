@@ -6,6 +6,7 @@
 
 #include "casc/der.h"
 #include "casc/lint.h"
+#include "casc/lint_rev.h"
 #include "casc/lint_sign.h"
 
 #include <stdbool.h>

@@ -27,8 +27,6 @@ static casc_lint_result fault_result(const casc_lint_faults *f, casc_lint_fault 
   X(bad_bit_string, CASC_LF_BAD_BITSTRING, "a BIT STRING with bad unused bits",                  \
     "X.690 11.2")                                                                                  \
   X(bad_time, CASC_LF_BAD_TIME, "a time not in the DER form", "X.690 11.7, 11.8")                \
-  X(ext_undecodable, CASC_LF_EXT_UNDECODABLE, "an extension whose value does not decode",        \
-    "RFC 5280 4.2")                                                                                \
   X(bad_oid, CASC_LF_BAD_OID, "a malformed OBJECT IDENTIFIER", "X.690 8.19.2")                   \
   X(empty_sequence, CASC_LF_EMPTY_SEQUENCE, "an empty SEQUENCE OF where one element is needed",  \
     "RFC 5280 A.1")                                                                                \
@@ -46,6 +44,8 @@ static casc_lint_result fault_result(const casc_lint_faults *f, casc_lint_fault 
     return fault_result(&in->ocsp->faults, bit, what, det, detsz);                                 \
   }
 FAULTS(CRL_RUN)
+CRL_RUN(ext_undecodable, CASC_LF_EXT_UNDECODABLE, "an extension whose value does not decode",
+        "RFC 5280 4.2")
 FAULTS(OCSP_RUN)
 
 #define CRL_LINT(id, bit, what, cit)                                                               \
@@ -63,7 +63,9 @@ FAULTS(OCSP_RUN)
    .kind = CASC_LINT_KIND_OCSP,                                                                    \
    .run = ocsp_##id},
 
-const casc_lint casc_lints_crl_der[] = {FAULTS(CRL_LINT)};
+/* Only the CRL decoder looks inside extension values. */
+const casc_lint casc_lints_crl_der[] = {FAULTS(CRL_LINT) CRL_LINT(
+    ext_undecodable, CASC_LF_EXT_UNDECODABLE, "", "RFC 5280 4.2, 5.2")};
 CASC_LINT_TABLE(casc_lints_crl_der);
 
 const casc_lint casc_lints_ocsp_der[] = {FAULTS(OCSP_LINT)};

@@ -252,12 +252,12 @@ RUN(run_number_range) {
 }
 
 RUN(run_aki_present) {
-  if (in->crl->aki.present)
+  if (ext_of(in, CASC_LINT_EXT_AKI) != NULL)
     return CASC_LINT_PASS;
   FAIL("no authorityKeyIdentifier extension");
 }
 
-static bool aki_present(const casc_lint_input *in) { return in->crl->aki.present; }
+static bool aki_present(const casc_lint_input *in) { return ext_of(in, CASC_LINT_EXT_AKI) != NULL; }
 
 RUN(run_aki_critical) {
   const casc_lint_ext *x = ext_of(in, CASC_LINT_EXT_AKI);
@@ -293,7 +293,7 @@ RUN(run_aki_matches_ca) {
 }
 
 /* --- issuingDistributionPoint -------------------------------------------------------------- */
-static bool idp_present(const casc_lint_input *in) { return in->crl->idp.present; }
+static bool idp_present(const casc_lint_input *in) { return ext_of(in, CASC_LINT_EXT_IDP) != NULL; }
 
 RUN(run_idp_critical) {
   const casc_lint_ext *x = ext_of(in, CASC_LINT_EXT_IDP);

@@ -122,10 +122,40 @@ bool casc_lint_der_issuer(casc_lint_kind kind, const unsigned char *der, size_t 
   return bad;
 }
 
+casc_lint_result casc_lint_ctx_check_issuer(casc_lint_ctx *lctx, casc_lint_kind kind,
+                                            const unsigned char *der, size_t len, X509 *issuer,
+                                            casc_crl_scope scope, time_t now, casc_lint_cb cb,
+                                            void *arg) {
+  lint_rev_ctx ctx;
+  unsigned char *name_der = NULL;
+  casc_lint_result r = CASC_LINT_FATAL;
+  if (ctx_from_cert(issuer, scope, &ctx, &name_der)) {
+    const lint_rev_ctx *saved = current;
+    current = &ctx;
+    r = casc_lint_ctx_check(lctx, kind, CASC_LINT_PROFILE_AUTO, der, len, now, cb, arg, NULL,
+                            NULL);
+    current = saved;
+  } else if (cb != NULL) {
+    cb(arg, casc_lint_fatal(), CASC_LINT_FATAL, "cannot read the issuing CA's certificate");
+  }
+  OPENSSL_free(name_der);
+  return r;
+}
+
 casc_err casc_lint_crl_presign(const unsigned char *der, size_t len, X509 *issuer,
                                casc_crl_scope scope, time_t now, casc_error *e) {
   casc_lint_report rep;
   if (!casc_lint_der_issuer(CASC_LINT_KIND_CRL, der, len, issuer, scope, now, &rep))
     return CASC_OK;
   return casc_error_set(e, CASC_ERR_POLICY, "CRL refused by lint: %s", rep.text);
+}
+
+casc_err casc_lint_cert_presign(const unsigned char *der, size_t len, const char *profile,
+                                time_t now, casc_error *e) {
+  casc_lint_profile p = profile != NULL ? casc_lint_profile_from_name(profile)
+                                        : CASC_LINT_PROFILE_AUTO;
+  casc_lint_report rep;
+  if (!casc_lint_der(CASC_LINT_KIND_CERT, p, der, len, now, &rep))
+    return CASC_OK;
+  return casc_error_set(e, CASC_ERR_POLICY, "certificate refused by lint: %s", rep.text);
 }
