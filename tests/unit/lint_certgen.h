@@ -15,6 +15,7 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,7 +131,7 @@ static inline void cg_set_key(cg_spec *s, EVP_PKEY *k) {
 
 /* An RSA SubjectPublicKeyInfo from raw INTEGER contents (taken as given,
  * sign octet and all): moduli and exponents no key generator would make. */
-static void cg_set_rsa_raw(cg_spec *s, const unsigned char *n, size_t nlen, const unsigned char *e,
+static inline void cg_set_rsa_raw(cg_spec *s, const unsigned char *n, size_t nlen, const unsigned char *e,
                            size_t elen) {
   casc_der_buf b;
   casc_der_buf_init(&b);
@@ -165,7 +166,7 @@ static inline size_t cg_rsa_modulus(EVP_PKEY *k, unsigned char *out, size_t outs
 }
 
 /* --- names and extensions ------------------------------------------------------ */
-static void cg_attr_add(cg_attr *a, size_t *n, size_t max, const char *oid, unsigned tag,
+static inline void cg_attr_add(cg_attr *a, size_t *n, size_t max, const char *oid, unsigned tag,
                         const char *val) {
   if (*n >= max)
     abort();
