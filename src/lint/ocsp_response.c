@@ -70,12 +70,6 @@ RUN(run_version_encoded) {
   FAIL("version v1, the DEFAULT, is encoded");
 }
 
-RUN(run_rid_type) {
-  if (in->ocsp->responder_id_type == 1 || in->ocsp->responder_id_type == 2)
-    return CASC_LINT_PASS;
-  FAIL("responderID is neither byName [1] nor byKey [2]");
-}
-
 RUN(run_rid_by_key) {
   if (in->ocsp->responder_id_type != 1)
     return CASC_LINT_PASS;
@@ -286,14 +280,6 @@ RUN(run_certid_issuer) {
 }
 
 /* --- status ------------------------------------------------------------------------------- */
-RUN(run_cert_status) {
-  const casc_lint_ocsp *o = in->ocsp;
-  for (size_t i = 0; i < n_single(o); i++)
-    if (o->single[i].status < 0 || o->single[i].status > 2)
-      FAIL("response %zu: certStatus is neither good, revoked nor unknown", i);
-  return CASC_LINT_PASS;
-}
-
 RUN(run_reason) {
   const casc_lint_ocsp *o = in->ocsp;
   for (size_t i = 0; i < n_single(o); i++) {
@@ -490,7 +476,6 @@ const casc_lint casc_lints_ocsp_response[] = {
     LINT("e_ocsp_version_not_v1", ERROR, "RFC 6960 4.2.1", R6960, 0, basic, run_version),
     LINT("e_ocsp_version_v1_encoded", ERROR, "RFC 6960 4.2.1 (DEFAULT v1); X.690 11.5", R6960, 0,
          basic, run_version_encoded),
-    LINT("e_ocsp_responder_id_invalid", ERROR, "RFC 6960 4.2.1", R6960, 0, basic, run_rid_type),
     LINT("n_ocsp_responder_id_by_name", NOTICE, "RFC 6960 4.2.2.3; RFC 9919 2.2.2", R5019, 0, basic,
          run_rid_by_key),
     LINT("e_ocsp_responder_key_hash_length", ERROR, "RFC 6960 4.2.2.3", R6960, 0, basic,
@@ -525,7 +510,6 @@ const casc_lint casc_lints_ocsp_response[] = {
          run_certid_lengths),
     LINT("e_ocsp_certid_issuer_mismatch", ERROR, "RFC 6960 4.1.1", R6960, 0, basic_and_ca,
          run_certid_issuer),
-    LINT("e_ocsp_cert_status_invalid", ERROR, "RFC 6960 4.2.1", R6960, 0, basic, run_cert_status),
     LINT("e_ocsp_revocation_reason_not_allowed", ERROR, "TLS BR 7.3, 7.2.2", BR, LINT_DATE_SC31,
          basic, run_reason),
     LINT("e_ocsp_revocation_time_after_this_update", ERROR, "RFC 6960 2.2, 4.2.1", R6960, 0,

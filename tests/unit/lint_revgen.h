@@ -29,11 +29,13 @@ enum {
   RG_RSP_NO_EKU,     /* no OCSPSigning EKU */
   RG_RSP_NO_NOCHECK, /* no id-pkix-ocsp-nocheck */
   RG_RSP_EXPIRED,    /* validity ended before RG_NOW */
+  RG_RSP_RSA,        /* as RG_RSP_GOOD, with the RSA key */
+  RG_RSP_OTHER_CA,   /* as RG_RSP_GOOD, issued by the other CA */
   RG_RSP_COUNT
 };
 
 typedef struct {
-  EVP_PKEY *ca_key, *rsa_key, *rsp_key;
+  EVP_PKEY *ca_key, *rsa_key, *rsp_key, *other_key;
   X509 *ca_cert, *other_ca_cert;
   X509 *rsp[RG_RSP_COUNT];
 } rg_pki;
@@ -88,14 +90,13 @@ static inline void rg_pki_init(rg_pki *p) {
   p->ca_key = rg_ec_key();
   p->rsp_key = rg_ec_key();
   p->rsa_key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-  EVP_PKEY *other = rg_ec_key();
+  EVP_PKEY *other = p->other_key = rg_ec_key();
   if (p->ca_key == NULL || p->rsp_key == NULL || p->rsa_key == NULL || other == NULL)
     abort();
   time_t nb = RG_NOW - 400 * RG_DAY, na = RG_NOW + 3000 * RG_DAY;
   p->ca_cert = rg_cert("revgen Issuing CA", p->ca_key, NULL, p->ca_key, nb, na, true, false,
                        false);
   p->other_ca_cert = rg_cert("revgen Other CA", other, NULL, other, nb, na, true, false, false);
-  EVP_PKEY_free(other);
   time_t rnb = RG_NOW - 10 * RG_DAY, rna = RG_NOW + 60 * RG_DAY;
   p->rsp[RG_RSP_GOOD] = rg_cert("revgen OCSP", p->rsp_key, p->ca_cert, p->ca_key, rnb, rna,
                                 false, true, true);
@@ -105,12 +106,22 @@ static inline void rg_pki_init(rg_pki *p) {
                                       p->ca_key, rnb, rna, false, true, false);
   p->rsp[RG_RSP_EXPIRED] = rg_cert("revgen OCSP expired", p->rsp_key, p->ca_cert, p->ca_key,
                                    RG_NOW - 90 * RG_DAY, RG_NOW - 30 * RG_DAY, false, true, true);
+  p->rsp[RG_RSP_RSA] = rg_cert("revgen OCSP RSA", p->rsa_key, p->ca_cert, p->ca_key, rnb, rna,
+                               false, true, true);
+  p->rsp[RG_RSP_OTHER_CA] = rg_cert("revgen OCSP other", p->rsp_key, p->other_ca_cert, other, rnb,
+                                    rna, false, true, true);
+}
+
+/* The key of responder i. */
+static inline EVP_PKEY *rg_rsp_key(const rg_pki *p, int i) {
+  return i == RG_RSP_RSA ? p->rsa_key : p->rsp_key;
 }
 
 static inline void rg_pki_free(rg_pki *p) {
   EVP_PKEY_free(p->ca_key);
   EVP_PKEY_free(p->rsa_key);
   EVP_PKEY_free(p->rsp_key);
+  EVP_PKEY_free(p->other_key);
   X509_free(p->ca_cert);
   X509_free(p->other_ca_cert);
   for (int i = 0; i < RG_RSP_COUNT; i++)
@@ -574,9 +585,14 @@ typedef struct {
   time_t revoked_at;
   int rev_form;
   int reason;               /* -1 none */
-  int certs;                /* 0 signer; 1 none; 2 signer and the CA; 3 empty SEQUENCE */
+  int certs;                /* 0 signer; 1 none; 2 signer and the CA; 3 empty SEQUENCE; 4 a
+                               SEQUENCE that is no certificate; 5 the CA alone */
   int signer;               /* RG_RSP_*; -1: the CA signs (then certs default to none) */
-  int sigalg;               /* 0 right; 1 RSA algorithm over an EC key; 2 outer params flipped */
+  int sigalg;               /* 0 right; 1 RSA algorithm over an EC key; 2 params flipped; 3
+                               the SHA-1 algorithm's OID */
+  bool no_bytes;            /* no responseBytes even when successful */
+  bool cid_other_issuer;    /* CertID hashes of the other CA */
+  bool nonce_twice;         /* the nonce extension twice */
   int nonce_len;            /* -1 none */
   bool nonce_raw;           /* nonce value not wrapped in an OCTET STRING (RFC 8954 form) */
   bool resp_unknown_critical;
@@ -619,9 +635,11 @@ static inline void rg_single(casc_der_buf *b, const rg_pki *p, const rg_ocsp_opt
   unsigned char nh[64], kh[64];
   unsigned nl = 0, kl = 0;
   unsigned char *nder = NULL;
-  int nlen = i2d_X509_NAME(X509_get_subject_name(p->ca_cert), &nder);
+  int nlen = i2d_X509_NAME(
+      X509_get_subject_name(o->cid_other_issuer ? p->other_ca_cert : p->ca_cert), &nder);
   if (nlen <= 0 || EVP_Digest(nder, (size_t)nlen, nh, &nl, md, NULL) != 1 ||
-      X509_pubkey_digest(p->ca_cert, md, kh, &kl) != 1 || (int)nl != lens[o->cid_alg])
+      X509_pubkey_digest(o->cid_other_issuer ? p->other_ca_cert : p->ca_cert, md, kh, &kl) != 1 ||
+      (int)nl != lens[o->cid_alg])
     abort();
   OPENSSL_free(nder);
   memset(nh + nl, 0xab, sizeof nh - nl);
@@ -688,16 +706,16 @@ static inline unsigned char *rg_ocsp(const rg_pki *p, const rg_ocsp_opts *o, siz
   casc_der_buf_init(&b);
   casc_der_begin(&b, CASC_DER_SEQUENCE); /* OCSPResponse */
   casc_der_enumerated(&b, o->status);
-  if (o->status == 0 || o->bytes_anyway) {
+  if ((o->status == 0 && !o->no_bytes) || o->bytes_anyway) {
     X509 *signer = o->signer >= 0 ? p->rsp[o->signer] : p->ca_cert;
-    EVP_PKEY *key = o->signer >= 0 ? p->rsp_key : p->ca_key;
+    EVP_PKEY *key = o->signer >= 0 ? rg_rsp_key(p, o->signer) : p->ca_key;
     casc_der_buf sigalg, tbs;
     casc_der_buf_init(&sigalg);
     casc_der_buf_init(&tbs);
     if (o->sigalg == 1)
       rg_sigalg(&sigalg, p->rsa_key, 0);
     else
-      rg_sigalg(&sigalg, key, o->sigalg == 2 ? 1 : 0);
+      rg_sigalg(&sigalg, key, o->sigalg == 2 ? 1 : o->sigalg == 3 ? 3 : 0);
 
     casc_der_begin(&tbs, CASC_DER_SEQUENCE); /* ResponseData */
     if (o->version >= 0) {
@@ -741,6 +759,8 @@ static inline unsigned char *rg_ocsp(const rg_pki *p, const rg_ocsp_opts *o, siz
         memset(v + n, 0x5a, (size_t)o->nonce_len);
         n += (size_t)o->nonce_len;
         rg_ext(&tbs, "1.3.6.1.5.5.7.48.1.2", -1, v, n);
+        if (o->nonce_twice)
+          rg_ext(&tbs, "1.3.6.1.5.5.7.48.1.2", -1, v, n);
       }
       if (o->resp_unknown_critical)
         rg_ext(&tbs, "1.3.6.1.4.1.99999.5", 1, (const unsigned char[]){0x05, 0x00}, 2);
@@ -773,7 +793,15 @@ static inline unsigned char *rg_ocsp(const rg_pki *p, const rg_ocsp_opts *o, siz
       casc_der_begin(&b, CASC_DER_SEQUENCE);
       unsigned char *d = NULL;
       int n;
-      if (certs != 3) {
+      if (certs == 4)
+        casc_der_raw(&b, (const unsigned char[]){0x30, 0x03, 0x02, 0x01, 0x01}, 5);
+      if (certs == 5) {
+        n = i2d_X509(p->ca_cert, &d);
+        casc_der_raw(&b, d, (size_t)n);
+        OPENSSL_free(d);
+        d = NULL;
+      }
+      if (certs != 3 && certs != 4 && certs != 5) {
         n = i2d_X509(signer, &d);
         casc_der_raw(&b, d, (size_t)n);
         OPENSSL_free(d);
