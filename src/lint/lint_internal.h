@@ -27,7 +27,7 @@ typedef struct {
 } lint_cur;
 
 static inline lint_cur lint_cur_of(const unsigned char *p, size_t len) {
-  lint_cur c = {p, p + len};
+  lint_cur c = {p, p != NULL ? p + len : p}; /* an absent value is an empty run */
   return c;
 }
 static inline bool lint_cur_empty(const lint_cur *c) { return c->p >= c->end; }
