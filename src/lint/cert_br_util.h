@@ -25,6 +25,8 @@
 /* SC-62 (BR 2.0.0): the certificate profiles of 7.1.2 and the name rules
  * of 7.1.4 as they stand now. */
 #define CASC_BR_SC62 CASC_BR_DATE(2023, 9, 15)
+/* BR 1.0: the requirements took effect (CA/B Forum "CAB effective date"). */
+#define CASC_BR_V1 CASC_BR_DATE(2012, 7, 1)
 
 /* Validity Period in seconds, as BR 1.6.1 defines it: notBefore through
  * notAfter inclusive, so one second more than the difference. */
