@@ -5,8 +5,8 @@
  * which records for each rule how many entries break it and the first one
  * that does; every lint here then only looks at that summary. The summary
  * of the last CRL is kept per thread, keyed by the decoded struct, the
- * input's address and size and its signature, so the twenty lints of one
- * check share one pass. */
+ * input's address and size and its signature, and dropped when a check
+ * starts (run_list_empty), so the twenty lints of one check share one pass. */
 #include "crl_context.h"
 
 #include <stdint.h>
@@ -276,7 +276,11 @@ static casc_lint_result report(const finding *f, const char *what, char *det, si
 #define FINDING(fn, rf, what)                                                                      \
   RUN(fn) { return report(&summary(in->crl)->f[rf], what, det, detsz); }
 
+/* The first lint of this table: a check runs the table in order, so this
+ * is where a check starts, and the summary of an earlier input is dropped
+ * even if the key would match (a CRL edited in place, its signature kept). */
 RUN(run_list_empty) {
+  cache.valid = false;
   const casc_lint_crl *c = in->crl;
   if (!c->revoked_present || c->revoked.len > 0)
     return CASC_LINT_PASS;
