@@ -191,6 +191,17 @@ class TestLintOwnOutput(unittest.TestCase):
         out = self.lint_json(path, status=1)
         self.assertEqual(out["inputs"][0]["results"][0]["result"], "fatal")
 
+    def test_help_options_are_in_the_man_page(self):
+        import re
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "casc.1")) as f:
+            man = f.read().replace("\\-", "-")
+        proc = casc("lint", "--help")
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("casc [--dir DIR] lint", proc.stdout)
+        self.assertIn(".B lint", man)
+        for opt in set(re.findall(r"--[a-z][a-z0-9-]*[a-z0-9]", proc.stdout)) - {"--dir", "--help"}:
+            self.assertIn(opt, man, f"lint {opt} is not in docs/casc.1")
+
     def test_lints_listing(self):
         out = json.loads(casc("lint", "--lints", "--json").stdout)
         names = [l["lint"] for l in out]
