@@ -39,6 +39,7 @@ CASC_LINT_TABLE_DECL(casc_lints_cert_br_algs);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_names);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_profile);
 CASC_LINT_TABLE_DECL(casc_lints_cert_csbr);
+CASC_LINT_TABLE_DECL(casc_lints_cert_smime);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -65,6 +66,7 @@ static const struct {
     T(casc_lints_cert_br_names),
     T(casc_lints_cert_br_profile),
     T(casc_lints_cert_csbr),
+    T(casc_lints_cert_smime),
     /* ---- end of block 2 ---- */
 };
 #undef T

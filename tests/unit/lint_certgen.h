@@ -76,7 +76,7 @@ typedef struct {
   size_t len;
 } cg_ext;
 
-enum { CG_TLS, CG_ROOT, CG_SUBCA, CG_OCSP, CG_CS, CG_TSA, CG_CS_SUBCA, CG_PRECERT, CG_NPROFILES };
+enum { CG_TLS, CG_ROOT, CG_SUBCA, CG_OCSP, CG_CS, CG_TSA, CG_CS_SUBCA, CG_PRECERT, CG_SMIME, CG_NPROFILES };
 
 typedef struct {
   int profile;
@@ -542,6 +542,17 @@ static inline void cg_base(cg_spec *s, int profile) {
       CG_EKU(s, true, CG_EKU_TIME);
     cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE);
     cg_set_key(s, cg_rsa3072);
+    break;
+  case CG_SMIME: /* mailbox-validated, strict */
+    s->na = s->nb + 365 * CG_DAY - 1;
+    cg_subj(s, CG_CN, 0x0c, "alice@example.com");
+    cg_subj(s, CG_EMAIL, 0x16, "alice@example.com");
+    cg_aia(s, false, "http://ocsp.example.com", "http://ca.example.com/smime.der");
+    cg_crldp(s, false, "http://crl.example.com/smime.crl", false);
+    CG_CP(s, "2.23.140.1.5.1.3");
+    CG_EKU(s, false, CG_EKU_EMAIL);
+    cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE);
+    cg_san(s, false, (const cg_gn[]){{1, "alice@example.com", 0}}, 1);
     break;
   }
 }
