@@ -606,7 +606,9 @@ typedef void (*casc_lint_cb)(void *arg, const casc_lint *l, casc_lint_result r,
                              const char *det);
 
 /* Decodes der (kind CASC_LINT_KIND_UNKNOWN: detected), chooses the profile
- * (CASC_LINT_PROFILE_AUTO: detected) and runs every lint of its kind,
+ * of a certificate (CASC_LINT_PROFILE_AUTO: detected; a CRL's is always
+ * CASC_LINT_PROFILE_CRL, an OCSP response's CASC_LINT_PROFILE_OCSP) and
+ * runs every lint of its kind,
  * calling cb for each. now 0 means casc_now(). The kind and profile used
  * are returned in *kind_out, *profile_out (either may be NULL). A fatal
  * decode calls cb once with the pseudo-lint casc_lint_fatal() and

@@ -369,7 +369,7 @@ casc_lint_result casc_lint_ctx_check(casc_lint_ctx *ctx, casc_lint_kind kind,
     if (rc == CASC_OK) {
       in.crl = &ctx->crl;
       in.date = ctx->crl.this_update.t;
-      in.profile = profile == CASC_LINT_PROFILE_AUTO ? CASC_LINT_PROFILE_CRL : profile;
+      in.profile = CASC_LINT_PROFILE_CRL; /* certificate profiles do not apply */
     }
     break;
   case CASC_LINT_KIND_OCSP:
@@ -377,7 +377,7 @@ casc_lint_result casc_lint_ctx_check(casc_lint_ctx *ctx, casc_lint_kind kind,
     if (rc == CASC_OK) {
       in.ocsp = &ctx->ocsp;
       in.date = ctx->ocsp.produced_at.t;
-      in.profile = profile == CASC_LINT_PROFILE_AUTO ? CASC_LINT_PROFILE_OCSP : profile;
+      in.profile = CASC_LINT_PROFILE_OCSP;
     }
     break;
   case CASC_LINT_KIND_UNKNOWN:
@@ -388,7 +388,10 @@ casc_lint_result casc_lint_ctx_check(casc_lint_ctx *ctx, casc_lint_kind kind,
     *kind_out = kind;
   if (rc != CASC_OK) {
     if (profile_out != NULL)
-      *profile_out = profile == CASC_LINT_PROFILE_AUTO ? CASC_LINT_PROFILE_UNKNOWN : profile;
+      *profile_out = kind == CASC_LINT_KIND_CRL    ? CASC_LINT_PROFILE_CRL
+                     : kind == CASC_LINT_KIND_OCSP ? CASC_LINT_PROFILE_OCSP
+                     : profile == CASC_LINT_PROFILE_AUTO ? CASC_LINT_PROFILE_UNKNOWN
+                                                         : profile;
     if (cb != NULL)
       cb(arg, &fatal_lint, CASC_LINT_FATAL, e.msg);
     return CASC_LINT_FATAL;
