@@ -302,10 +302,6 @@ static const casc_lint_ext *poison(const casc_lint_cert *c) {
       return &c->ext[i];
   return NULL;
 }
-RUN(run_poison_critical) {
-  const casc_lint_ext *x = poison(C(in));
-  CHECK(x == NULL || x->critical, "the precertificate poison is not critical");
-}
 RUN(run_poison_null) {
   const casc_lint_ext *x = poison(C(in));
   CHECK(x == NULL || (x->value.len == 2 && x->value.p[0] == 0x05 && x->value.p[1] == 0x00),
@@ -404,7 +400,6 @@ const casc_lint casc_lints_cert_br_profile[] = {
     BRL("e_br_aki_has_issuer_or_serial", NULL, E, "TLS BR 7.1.2.11.1", SC62, not_root_br, run_aki_issuer_serial),
     /* precertificates */
     BRL(SAME("e_precert_with_sct_list"), E, "TLS BR 7.1.2.9; RFC 6962 3.3", CASC_BR_V1, precert, run_precert_sct),
-    BRL("e_precert_poison_not_critical", NULL, E, "TLS BR 7.1.2.9; RFC 6962 3.1", CASC_BR_V1, precert, run_poison_critical),
     BRL("e_precert_poison_not_null", NULL, E, "TLS BR 7.1.2.9; RFC 6962 3.1", CASC_BR_V1, precert, run_poison_null),
     /* OCSP responder */
     BRL(SAME("e_ocsp_cert_cdp_forbidden"), E, "TLS BR 7.1.2.8.2", SC62, ocsp_signer, run_ocsp_no_cdp),

@@ -252,7 +252,6 @@ MUT(ku_crlsign, cg_ku(s, true, CASC_KU_DIGITAL_SIGNATURE | CASC_KU_CRL_SIGN))
 MUT(add_ski, cg_keyid(s, CG_X_SKI, 0x55))
 MUT(del_aki, cg_ext_del(s, CG_X_AKI))
 MUT(add_sct, cg_ext_raw(s, CG_X_SCT, false, "\x04\x02\x00\x00", 4))
-MUT(poison_noncrit, cg_set_crit(s, CG_X_POISON, false))
 MUT(poison_value, cg_ext_raw(s, CG_X_POISON, true, "\x04\x00", 2))
 MUT(ocsp_cdp, cg_crldp(s, false, "http://crl.example.com/1.crl", false))
 MUT(ocsp_cp, CG_CP(s, "2.23.140.1.2.1"))
@@ -327,7 +326,6 @@ static const cg_case cases[] = {
     {"e_br_aki_missing", CG_TLS, del_aki, NULL},
     {"e_br_aki_has_issuer_or_serial", CG_SUBCA, aki_with_issuer, NULL},
     {"e_precert_with_sct_list", CG_PRECERT, add_sct, NULL},
-    {"e_precert_poison_not_critical", CG_PRECERT, poison_noncrit, NULL},
     {"e_precert_poison_not_null", CG_PRECERT, poison_value, NULL},
     {"e_ocsp_cert_cdp_forbidden", CG_OCSP, ocsp_cdp, NULL},
     {"e_ocsp_cert_cp_forbidden", CG_OCSP, ocsp_cp, NULL},
