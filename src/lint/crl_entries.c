@@ -94,6 +94,8 @@ static int ref_cmp(const void *a, const void *b) {
 }
 
 static void find_duplicates(entry_summary *s, serial_ref *refs, size_t n) {
+  if (n < 2)
+    return; /* refs may be NULL then */
   qsort(refs, n, sizeof *refs, ref_cmp);
   for (size_t i = 1; i < n; i++) {
     if (refs[i].h != refs[i - 1].h || refs[i].len != refs[i - 1].len ||
