@@ -348,7 +348,8 @@ typedef struct {
 
   struct {
     bool present, ca, ca_present; /* ca_present: the BOOLEAN was encoded */
-    int path_len;                 /* -1 when absent */
+    int path_len;                 /* -1 when absent; INT32_MAX when negative or huge */
+    bool path_len_negative;       /* pathLenConstraint encoded as a negative INTEGER */
   } bc;
   struct {
     bool present;

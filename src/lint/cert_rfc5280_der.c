@@ -50,7 +50,7 @@ FAULT_LINT(run_bad_null, CASC_LF_BAD_NULL, "a NULL with contents")
 const casc_lint casc_lints_cert_rfc5280_der[] = {
     L("e_der_length_not_minimal", NULL, "X.690 10.1; RFC 5280 4.1", run_nonminimal_length),
     L("e_der_boolean_invalid", NULL, "X.690 11.1", run_bad_boolean),
-    L("e_der_integer_not_minimal", "e_integer_not_minimally_encoded", "X.690 8.3.2",
+    L("e_der_integer_not_minimal", NULL, "X.690 8.3.2",
       run_nonminimal_integer),
     L("e_der_integer_empty", NULL, "X.690 8.3.1", run_empty_integer),
     L("e_der_default_value_encoded", NULL,

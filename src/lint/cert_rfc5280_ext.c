@@ -116,6 +116,14 @@ static casc_lint_result run_ku_unknown_bits(const casc_lint_input *in, char *det
   return CASC_LINT_FAIL;
 }
 
+static casc_lint_result run_path_len_negative(const casc_lint_input *in, char *det,
+                                              size_t detsz) {
+  if (!in->cert->bc.path_len_negative)
+    return CASC_LINT_PASS;
+  snprintf(det, detsz, "pathLenConstraint is negative (INTEGER (0..MAX))");
+  return CASC_LINT_FAIL;
+}
+
 /* --- subjectAltName ------------------------------------------------------------- */
 static casc_lint_result run_san_crit_empty_subject(const casc_lint_input *in, char *det,
                                                   size_t detsz) {
@@ -294,6 +302,16 @@ static casc_lint_result run_cp_text_control(const casc_lint_input *in, char *det
         return CASC_LINT_FAIL;
       }
   }
+  return CASC_LINT_PASS;
+}
+
+static casc_lint_result run_cp_notice_ref(const casc_lint_input *in, char *det, size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  for (size_t i = 0; i < c->cp.n; i++)
+    if (c->cp.pol[i].unotice_has_ref) {
+      snprintf(det, detsz, "a UserNotice with a noticeRef");
+      return CASC_LINT_FAIL;
+    }
   return CASC_LINT_PASS;
 }
 
@@ -514,6 +532,8 @@ const casc_lint casc_lints_cert_rfc5280_ext[] = {
       "RFC 5280 4.2.1.9", 0, NULL, run_path_len_without_ca),
     L("e_ext_bc_path_len_without_cert_sign", NULL, E, "RFC 5280 4.2.1.9", 0, NULL,
       run_path_len_without_cert_sign),
+    L("e_ext_bc_path_len_negative", NULL, E, "RFC 5280 4.2.1.9 (INTEGER (0..MAX))", 0, NULL,
+      run_path_len_negative),
     L("e_ext_ku_no_bits", "e_ext_key_usage_without_bits", E, "RFC 5280 4.2.1.3", 0, NULL,
       run_ku_no_bits),
     L("w_ext_ku_only_bits_without_key_agreement", NULL, W, "RFC 5280 4.2.1.3", 0, NULL,
@@ -541,12 +561,12 @@ const casc_lint casc_lints_cert_rfc5280_ext[] = {
       "RFC 5280 4.2.1.2", 0, casc_lint_applies_subscriber, run_ski_missing_sub),
     L("e_ext_key_identifier_empty", NULL, E, "RFC 5280 4.2.1.1, 4.2.1.2", 0, NULL,
       run_key_id_empty),
-    L("w_ext_eku_any_critical", NULL, W, "RFC 5280 4.2.1.12", 0, NULL, run_eku_any_critical),
-    L("w_ext_crldp_critical", NULL, W, "RFC 5280 4.2.1.13", 0, NULL, run_crldp_critical),
-    L("e_ext_crldp_reasons_only", NULL, E, "RFC 5280 4.2.1.13", 0, NULL, run_crldp_reasons_only),
+    L("w_ext_eku_any_critical", "w_eku_critical_improperly", W, "RFC 5280 4.2.1.12", 0, NULL, run_eku_any_critical),
+    L("w_ext_crldp_critical", "w_ext_crl_distribution_marked_critical", W, "RFC 5280 4.2.1.13", 0, NULL, run_crldp_critical),
+    L("e_ext_crldp_reasons_only", "e_distribution_point_incomplete", E, "RFC 5280 4.2.1.13", 0, NULL, run_crldp_reasons_only),
     L("e_ext_aia_critical", "e_ext_aia_marked_critical", E, "RFC 5280 4.2.2.1", 0, NULL,
       run_aia_critical),
-    L("e_ext_sia_critical", NULL, E, "RFC 5280 4.2.2.2", 0, NULL, run_sia_critical),
+    L("e_ext_sia_critical", "e_subject_info_access_marked_critical", E, "RFC 5280 4.2.2.2", 0, NULL, run_sia_critical),
     L("e_ext_cp_duplicate", "e_ext_cert_policy_duplicate", E, "RFC 5280 4.2.1.4", 0, NULL,
       run_cp_duplicate),
     L("e_ext_cp_any_policy_bad_qualifier", "e_ext_cert_policy_disallowed_any_policy_qualifier", E,
@@ -559,19 +579,21 @@ const casc_lint casc_lints_cert_rfc5280_ext[] = {
       "RFC 5280 4.2.1.4 (DisplayText)", 0, NULL, run_cp_text_bad_type),
     L("w_ext_cp_explicit_text_control", "w_ext_cert_policy_explicit_text_includes_control", W,
       "RFC 5280 4.2.1.4; RFC 6818 3", 0, NULL, run_cp_text_control),
+    L("w_ext_cp_notice_ref", "w_ext_cert_policy_contains_noticeref", W, "RFC 5280 4.2.1.4", 0,
+      NULL, run_cp_notice_ref),
     L("e_ext_cp_cps_not_ia5", NULL, E, "RFC 5280 4.2.1.4 (CPSuri ::= IA5String)", 0, NULL,
       run_cp_cps_not_ia5),
     L("e_ext_nc_not_ca", "e_ext_name_constraints_not_in_ca", E, "RFC 5280 4.2.1.10", 0, NULL,
       run_nc_not_ca),
     L("w_ext_nc_not_critical", "e_ext_name_constraints_not_critical", W,
       "RFC 5280 4.2.1.10 (TLS BR 7.1.2.10.8 allows non-critical)", 0, NULL, run_nc_critical),
-    L("e_ext_nc_empty", NULL, E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_empty),
+    L("e_ext_nc_empty", "e_name_constraint_empty", E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_empty),
     L("e_ext_nc_ip_length", NULL, E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_ip_length),
-    L("e_ext_nc_minimum_encoded", NULL, E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_minimum),
-    L("e_ext_nc_maximum_present", NULL, E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_maximum),
-    L("e_ext_pc_not_critical", "e_ext_policy_constraint_not_critical", E, "RFC 5280 4.2.1.11",
+    L("e_ext_nc_minimum_encoded", "e_name_constraint_minimum_non_zero", E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_minimum),
+    L("e_ext_nc_maximum_present", "e_name_constraint_maximum_not_absent", E, "RFC 5280 4.2.1.10", 0, NULL, run_nc_maximum),
+    L("e_ext_pc_not_critical", "e_ext_policy_constraints_not_critical", E, "RFC 5280 4.2.1.11",
       0, NULL, run_pc_critical),
-    L("e_ext_pc_empty", "e_ext_policy_constraint_empty", E, "RFC 5280 4.2.1.11", 0, NULL,
+    L("e_ext_pc_empty", "e_ext_policy_constraints_empty", E, "RFC 5280 4.2.1.11", 0, NULL,
       run_pc_empty),
     L("e_ext_iap_not_critical", "e_inhibit_any_policy_not_critical", E, "RFC 5280 4.2.1.14", 0,
       NULL, run_iap_critical),
@@ -585,12 +607,12 @@ const casc_lint casc_lints_cert_rfc5280_ext[] = {
       run_ian_critical),
     L("e_ext_sda_critical", "e_ext_subject_directory_attr_critical", E, "RFC 5280 4.2.1.8", 0,
       NULL, run_sda_critical),
-    L("e_ext_freshest_crl_critical", NULL, E, "RFC 5280 4.2.1.15", 0, NULL,
+    L("e_ext_freshest_crl_critical", "e_ext_freshest_crl_marked_critical", E, "RFC 5280 4.2.1.15", 0, NULL,
       run_freshest_critical),
     L("w_ext_unknown_critical", NULL, W, "RFC 5280 4.2", 0, NULL, run_unknown_critical),
     L("e_ext_crl_extension_in_cert", NULL, E, "RFC 5280 5.2, 5.3; RFC 6960 4.4", 0, NULL,
       run_crl_ext_in_cert),
-    {.name = "e_ct_poison_not_critical", .alias = "e_precert_poison_not_critical",
+    {.name = "e_ct_poison_not_critical", .alias = NULL,
      .level = CASC_LINT_ERROR, .citation = "RFC 6962 3.1", .source = "RFC 6962",
      .effective = RFC6962_DATE, .kind = CASC_LINT_KIND_CERT, .run = run_poison_critical},
     {.name = "e_ct_poison_with_sct_list", .alias = NULL, .level = CASC_LINT_ERROR,

@@ -257,6 +257,77 @@ static casc_lint_result run_crldp_non_uri(const casc_lint_input *in, char *det, 
   return CASC_LINT_FAIL;
 }
 
+/* --- issuerAltName: the same syntax rules (RFC 5280 4.2.1.7 refers to 4.2.1.6) --- */
+static const char *ian_problem(const casc_lint_gn *g, int what) {
+  switch (what) {
+  case 0: /* empty value */
+    if ((g->type == CASC_GN_DNS || g->type == CASC_GN_EMAIL || g->type == CASC_GN_URI) &&
+        g->value.len == 0)
+      return "an empty name";
+    break;
+  case 1: /* dNSName " " */
+    if (g->type == CASC_GN_DNS && g->value.len == 1 && g->value.p[0] == ' ')
+      return "dNSName \" \"";
+    break;
+  case 2: /* dNSName syntax */
+    if (g->type == CASC_GN_DNS && g->value.len > 1)
+      for (int k = 0; k <= 5; k++) {
+        const char *why = dns_problem(g->value, k);
+        if (why != NULL)
+          return why;
+      }
+    break;
+  case 3: /* rfc822Name */
+    if (g->type == CASC_GN_EMAIL && g->value.len > 0) {
+      const unsigned char *at = memchr(g->value.p, '@', g->value.len);
+      size_t local = at ? (size_t)(at - g->value.p) : 0;
+      if (at == NULL || local == 0 || local + 1 >= g->value.len || !ascii_printable(g->value))
+        return "an rfc822Name that is not local-part@domain";
+    }
+    break;
+  case 4: /* URI */
+    if (g->type == CASC_GN_URI && g->value.len > 0 && !uri_ok(g->value))
+      return "a URI that is not absolute";
+    break;
+  }
+  return NULL;
+}
+
+static casc_lint_result ian_lint(const casc_lint_input *in, int what, char *det, size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  if (!c->ian.present)
+    return CASC_LINT_NA;
+  for (size_t i = 0; i < c->ian.n; i++) {
+    const char *why = ian_problem(&c->ian.gn[i], what);
+    if (why != NULL) {
+      snprintf(det, detsz, "issuerAltName has %s", why);
+      return CASC_LINT_FAIL;
+    }
+  }
+  return CASC_LINT_PASS;
+}
+
+#define IAN_LINT(fn, k)                                                                            \
+  static casc_lint_result fn(const casc_lint_input *in, char *det, size_t detsz) {                 \
+    return ian_lint(in, k, det, detsz);                                                            \
+  }
+IAN_LINT(run_ian_empty, 0)
+IAN_LINT(run_ian_space, 1)
+IAN_LINT(run_ian_dns, 2)
+IAN_LINT(run_ian_email, 3)
+IAN_LINT(run_ian_uri, 4)
+
+static casc_lint_result run_ian_no_entries(const casc_lint_input *in, char *det, size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  const casc_lint_ext *x = c->by_id[CASC_LINT_EXT_IAN];
+  if (x == NULL || !x->decoded_ok)
+    return CASC_LINT_NA;
+  if (c->ian.n > 0)
+    return CASC_LINT_PASS;
+  snprintf(det, detsz, "issuerAltName without any name");
+  return CASC_LINT_FAIL;
+}
+
 #define L(nm, al, lv, cit, fn)                                                                     \
   {.name = nm, .alias = al, .level = lv, .citation = cit, .source = CASC_LINT_SRC_RFC5280,         \
    .kind = CASC_LINT_KIND_CERT, .run = fn}
@@ -270,7 +341,7 @@ const casc_lint casc_lints_cert_rfc5280_gn[] = {
       run_dns_label_len),
     L("e_san_dns_empty_label", "e_dnsname_empty_label", E, "RFC 5280 4.2.1.6; RFC 1034 3.5",
       run_dns_empty_label),
-    L("e_san_dns_too_long", NULL, E, "RFC 5280 4.2.1.6; RFC 1034 3.1", run_dns_total_len),
+    L("e_san_dns_too_long", "e_ext_san_dns_name_too_long", E, "RFC 5280 4.2.1.6; RFC 1034 3.1", run_dns_total_len),
     L("e_san_dns_wildcard_not_leftmost", "e_dnsname_wildcard_only_in_left_label", E,
       "RFC 6125 6.4.3; TLS BR 7.1.2.7.12", run_dns_wildcard),
     L("e_san_dns_hyphen_at_label_edge", NULL, E,
@@ -282,8 +353,17 @@ const casc_lint casc_lints_cert_rfc5280_gn[] = {
     L("e_san_ip_length", NULL, E, "RFC 5280 4.2.1.6", run_ip_length),
     L("e_san_uri_syntax", "e_ext_san_uri_format_invalid", E, "RFC 5280 4.2.1.6; RFC 3986 4.3",
       run_san_uri),
+    L("e_ian_no_entries", "e_ext_ian_no_entries", E, "RFC 5280 4.2.1.7", run_ian_no_entries),
+    L("e_ian_empty_value", "e_ext_ian_empty_name", E, "RFC 5280 4.2.1.7, 4.2.1.6", run_ian_empty),
+    L("e_ian_dns_space", "e_ext_ian_space_dns_name", E, "RFC 5280 4.2.1.7, 4.2.1.6",
+      run_ian_space),
+    L("e_ian_dns_syntax", NULL, E, "RFC 5280 4.2.1.7, 4.2.1.6; RFC 1034 3.5", run_ian_dns),
+    L("e_ian_rfc822_syntax", "e_ext_ian_rfc822_format_invalid", E, "RFC 5280 4.2.1.7, 4.2.1.6",
+      run_ian_email),
+    L("e_ian_uri_syntax", "e_ext_ian_uri_format_invalid", E, "RFC 5280 4.2.1.7; RFC 3986",
+      run_ian_uri),
     L("e_crldp_uri_syntax", NULL, E, "RFC 5280 4.2.1.13; RFC 3986", run_crldp_uri),
-    L("w_crldp_no_uri", NULL, W, "RFC 5280 4.2.1.13", run_crldp_non_uri),
+    L("w_crldp_no_uri", "w_distribution_point_missing_ldap_or_uri", W, "RFC 5280 4.2.1.13", run_crldp_non_uri),
     L("e_info_access_uri_syntax", NULL, E, "RFC 5280 4.2.2.1, 4.2.2.2; RFC 3986", run_aia_uri),
     L("w_aia_ca_issuers_not_http", NULL, W, "RFC 5280 4.2.2.1", run_aia_ca_issuers_http),
     L("w_aia_ocsp_not_uri", NULL, W, "RFC 5280 4.2.2.1", run_aia_ocsp_uri),

@@ -328,11 +328,11 @@ const casc_lint casc_lints_cert_rfc5280_name[] = {
       run_dirstring_type),
     L("w_name_directory_string_legacy", NULL, W,
       "RFC 5280 4.1.2.6", RFC5280_DATE, run_dirstring_modern),
-    L("e_name_country_invalid", NULL, E,
+    L("e_name_country_invalid", "e_subject_dn_country_not_printable_string", E,
       "RFC 5280 Appendix A.1 (X520countryName)", 0, run_country),
     L("e_name_email_dc_not_ia5", NULL, E, "RFC 5280 4.1.2.6, Appendix A.1; RFC 4519 2.4", 0,
       run_ia5_types),
-    L("e_name_serial_number_not_printable", NULL, E, "RFC 5280 Appendix A.1", 0,
+    L("e_name_serial_number_not_printable", "e_subject_dn_serial_number_not_printable_string", E, "RFC 5280 Appendix A.1", 0,
       run_serial_printable),
     L("e_name_attribute_value_empty", NULL, E, "RFC 5280 Appendix A.1 (SIZE (1..ub))", 0,
       run_empty),
@@ -364,7 +364,7 @@ const casc_lint casc_lints_cert_rfc5280_name[] = {
       0, run_ub_surname),
     L("n_subject_multi_valued_rdn", NULL, N, "RFC 5280 4.1.2.4; CABF guidance", 0, run_multi_rdn),
     L("w_name_too_many_attributes", NULL, W, "casc decoder limit", 0, run_name_truncated),
-    L("w_subject_multiple_common_names", NULL, W, "RFC 5280 4.1.2.6; TLS BR 7.1.4.3", 0,
+    L("w_subject_multiple_common_names", "w_extra_subject_common_names", W, "RFC 5280 4.1.2.6; TLS BR 7.1.4.3", 0,
       run_dup_cn),
 };
 CASC_LINT_TABLE(casc_lints_cert_rfc5280_name);

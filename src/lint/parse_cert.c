@@ -26,6 +26,7 @@ static bool dec_bc(casc_lint_cert *c, const casc_lint_ext *x) {
     long pl;
     lint_check_integer(&t, &c->faults, "basicConstraints pathLenConstraint");
     c->bc.path_len = lint_small_int(&t, &pl) ? (int)pl : 0x7fffffff;
+    c->bc.path_len_negative = t.len > 0 && (t.val[0] & 0x80);
   }
   lint_done(&sc, &c->faults, "basicConstraints");
   return !bad;

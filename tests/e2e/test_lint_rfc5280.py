@@ -92,9 +92,14 @@ def multi_rdn(sorted_=True):
     return sub(subject=seq(set_(*items)))
 
 
+_RSA = []
+
+
 def rsa_spki(params):
     from cryptography.hazmat.primitives.asymmetric import rsa
-    k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if not _RSA:
+        _RSA.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    k = _RSA[0]
     n = k.public_key().public_numbers()
     body = seq(integer(n.n), integer(n.e))
     alg = seq(oid("1.2.840.113549.1.1.1"), params) if params is not None else seq(
@@ -164,6 +169,7 @@ CASES = {
     "w_ext_ku_not_critical": lambda: with_ext(Cert(), KU, ext(KU, ku_bits(0))),
     "e_ext_bc_path_len_without_ca": lambda: with_ext(Cert(), BC, ext(BC, seq(integer(0)), True)),
     "e_ext_bc_path_len_without_cert_sign": lambda: with_ext(Cert(ca=True), KU, ext(KU, ku_bits(0, 6), True)),
+    "e_ext_bc_path_len_negative": lambda: with_ext(Cert(ca=True), BC, ext(BC, seq(boolean(True), integer(-1)), True)),
     "e_ext_ku_no_bits": lambda: with_ext(Cert(), KU, ext(KU, ku_bits(), True)),
     "w_ext_ku_only_bits_without_key_agreement": lambda: with_ext(Cert(), KU, ext(KU, ku_bits(0, 7), True)),
     "e_ext_ku_undefined_bits": lambda: with_ext(Cert(), KU, ext(KU, ku_bits(0, 9), True)),
@@ -192,6 +198,7 @@ CASES = {
     "w_ext_cp_explicit_text_not_utf8": lambda: cp(unotice(tlv(0x1A, b"text"))),
     "e_ext_cp_explicit_text_bad_type": lambda: cp(unotice(printable("text"))),
     "w_ext_cp_explicit_text_control": lambda: cp(unotice(utf8("a\nb"))),
+    "w_ext_cp_notice_ref": lambda: cp(seq(oid(BR_DV), seq(seq(oid(QT_UNOTICE), seq(seq(utf8("org"), seq(integer(1)))))))),
     "e_ext_cp_cps_not_ia5": lambda: cp(seq(oid(BR_DV), seq(seq(oid(QT_CPS), utf8("http://cps.example/"))))),
     "e_ext_nc_not_ca": lambda: add_ext(Cert(), ext(NC, seq(ctx(0, seq(dns("example.com")), True)), True)),
     "w_ext_nc_not_critical": lambda: nc(seq(ctx(0, seq(dns("example.com")), True)), critical=None),
@@ -255,6 +262,12 @@ CASES = {
     "e_san_rfc822_syntax": lambda: san(dns("example.com"), ctx(1, b"no-at-sign")),
     "e_san_ip_length": lambda: san(dns("example.com"), ctx(7, b"\x01\x02\x03\x04\x05")),
     "e_san_uri_syntax": lambda: san(dns("example.com"), uri("not a uri")),
+    "e_ian_no_entries": lambda: add_ext(Cert(), ext(IAN, seq())),
+    "e_ian_empty_value": lambda: add_ext(Cert(), ext(IAN, seq(uri("")))),
+    "e_ian_dns_space": lambda: add_ext(Cert(), ext(IAN, seq(dns(" ")))),
+    "e_ian_dns_syntax": lambda: add_ext(Cert(), ext(IAN, seq(dns("ca..example.com")))),
+    "e_ian_rfc822_syntax": lambda: add_ext(Cert(), ext(IAN, seq(ctx(1, b"nobody")))),
+    "e_ian_uri_syntax": lambda: add_ext(Cert(), ext(IAN, seq(uri("/relative/path")))),
     "e_crldp_uri_syntax": lambda: crldp_uri("http//crl.example.com"),
     "w_crldp_no_uri": lambda: with_ext(Cert(), CRLDP, ext(CRLDP, seq(seq(ctx(0, ctx(
         0, ctx(4, name((CN, utf8("crl"))), True), True), True))))),
@@ -275,6 +288,84 @@ CASES["e_subject_empty_without_san"] = empty_subject_no_san
 LEVEL = {"e": "error", "w": "warn", "n": "notice"}
 
 
+def full_sub():
+    """A subscriber certificate with every optional thing done right."""
+    c = Cert()
+    c.subject = name((C, printable("DE")), (ST, utf8("Berlin")), (L, utf8("Berlin")),
+                     (O, utf8("casc test")), (CN, utf8("www.example.com")))
+    c.replace_ext(SAN, ext(SAN, seq(dns("www.example.com"), dns("*.example.com"),
+                                    ctx(1, b"admin@example.com"), ctx(7, b"\xc0\x00\x02\x01"),
+                                    uri("https://www.example.com/"))))
+    c.exts.append(ext(SDA, seq(seq(oid("2.5.4.3"), set_(utf8("x"))))))
+    c.exts.append(ext(IAN, seq(dns("ca.example.com"), ctx(1, b"ca@example.com"),
+                               uri("http://ca.example.com/"))))
+    c.replace_ext(CP, ext(CP, seq(seq(oid(BR_DV), seq(seq(oid(QT_CPS), ia5("http://cps.example.com/")),
+                                                      seq(oid(QT_UNOTICE), seq(utf8("notice"))))))))
+    return c
+
+
+def full_ca():
+    """A CA certificate with the policy and name-constraint extensions done right."""
+    c = Cert(ca=True)
+    c.exts += [
+        ext(NC, seq(ctx(0, seq(dns("example.com")), True),
+                    ctx(1, seq(ctx(7, b"\x0a\x00\x00\x00\xff\x00\x00\x00")), True)), True),
+        ext(PC, seq(ctx(0, b"\x00")), True),
+        ext(IAP, integer(0), True),
+        ext(PM, seq(seq(oid("1.2.3"), oid("1.2.4"))), True),
+        ext(SIA, seq(seq(oid("1.3.6.1.5.5.7.48.5"), uri("http://repo.example.com/")))),
+        ext(FRESHEST, seq(seq(ctx(0, ctx(0, uri("http://crl.example.com/d.crl"), True), True)))),
+        ext(CRLDP, seq(seq(ctx(0, ctx(0, uri("http://crl.example.com/ca.crl"), True), True)))),
+        ext(AIA, seq(seq(oid(AD_OCSP), uri("http://ocsp.example.com")),
+                     seq(oid(AD_CA_ISSUERS), uri("http://ca.example.com/root.crt")))),
+    ]
+    return c
+
+
+def ocsp_signer():
+    c = Cert()
+    c.replace_ext(EKU, ext(EKU, seq(oid(OCSP_SIGNING))))
+    c.exts.append(ext(NOCHECK, null()))
+    return c
+
+
+def precert():
+    c = Cert()
+    c.exts.append(ext(POISON, null(), True))
+    return c
+
+
+def with_scts():
+    c = Cert()
+    c.exts.append(ext(SCT, octets(b"\x00\x00")))
+    return c
+
+
+def rsa_sub():
+    sha256_rsa = seq(oid("1.2.840.113549.1.1.11"), null())
+    return sub(spki=rsa_spki(null()), sig_inner=sha256_rsa, sig_outer=sha256_rsa)
+
+
+def root():
+    c = Cert(ca=True)
+    c.subject = c.issuer
+    c.replace_ext(AKI, None)
+    return c
+
+
+def no_subject():
+    c = Cert()
+    c.subject = seq()
+    c.replace_ext(SAN, ext(SAN, seq(dns("www.example.com")), True))
+    return c
+
+
+BASELINES = {"good-sub": Cert, "good-rsa": rsa_sub, "good-root": root, "good-no-subject": no_subject, "good-ca": lambda: Cert(ca=True), "good-sub-full": full_sub,
+             "good-ca-full": full_ca, "good-ocsp-signer": ocsp_signer,
+             "good-precert": precert, "good-sct": with_scts}
+BASELINES = {k: v() for k, v in BASELINES.items()}
+
+
 class TestLintRFC5280(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -288,7 +379,7 @@ class TestLintRFC5280(unittest.TestCase):
             with open(path, "wb") as f:
                 f.write(build().der())
             by_profile.setdefault(profile, []).append(path)
-        for kind, c in (("good-sub", Cert()), ("good-ca", Cert(ca=True))):
+        for kind, c in BASELINES.items():
             path = os.path.join(cls.tmp.name, "auto", kind + ".der")
             with open(path, "wb") as f:
                 f.write(c.der())
@@ -321,11 +412,14 @@ class TestLintRFC5280(unittest.TestCase):
 
     def test_baselines_pass_every_lint(self):
         ours = our_lints()
-        for kind in ("good-sub", "good-ca"):
+        for kind in BASELINES:
             res = self.results[kind]
             for lint in ours:
                 with self.subTest(cert=kind, lint=lint):
                     self.assertIn(res.get(lint), ("pass", "na", "ne"))
+        # and each lint really ran ("pass", not only "na") on some baseline
+        never = {l for l in ours if all(self.results[k].get(l) != "pass" for k in BASELINES)}
+        self.assertEqual(never, set(), "lints no baseline passes (only n/a)")
 
     def test_not_effective_before_the_rule(self):
         # RFC 5280's 20-octet serial limit, for a certificate of 2005: "ne"
