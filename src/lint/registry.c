@@ -40,6 +40,8 @@ CASC_LINT_TABLE_DECL(casc_lints_cert_br_names);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_profile);
 CASC_LINT_TABLE_DECL(casc_lints_cert_csbr);
 CASC_LINT_TABLE_DECL(casc_lints_cert_smime);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_ev);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_mozilla);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -67,6 +69,8 @@ static const struct {
     T(casc_lints_cert_br_profile),
     T(casc_lints_cert_csbr),
     T(casc_lints_cert_smime),
+    T(casc_lints_cert_br_ev),
+    T(casc_lints_cert_br_mozilla),
     /* ---- end of block 2 ---- */
 };
 #undef T

@@ -155,6 +155,7 @@ MUT(ca_ou, cg_subj_del(s, CG_CN), cg_subj(s, CG_OU, 0, "PKI"), cg_subj(s, CG_CN,
 
 
 /* --- profiles ------------------------------------------------------------------------------ */
+MUT(key_ec384, cg_set_key(s, cg_ec384))
 MUT(add_eku_server, CG_EKU(s, false, CG_EKU_SERVER))
 MUT(del_ku, cg_ext_del(s, CG_X_KU))
 MUT(ku_not_crit, cg_set_crit(s, CG_X_KU, false))
@@ -260,7 +261,56 @@ MUT(no_nocheck, cg_ext_del(s, CG_X_NOCHECK))
 MUT(ocsp_eku_more, CG_EKU(s, false, CG_EKU_OCSP, CG_EKU_CLIENT))
 MUT(ocsp_bc_ca, cg_bc(s, true, true, 0), s->profile_override = CASC_LINT_PROFILE_OCSP_SIGNER)
 
+
+/* --- EV, IV strict, Mozilla ----------------------------------------------------------------- */
+MUT(ev_good, CG_CP(s, "2.23.140.1.1"), cg_subj_del(s, CG_CN),
+    cg_subj(s, "1.3.6.1.4.1.311.60.2.1.3", 0x13, "US"), cg_subj(s, "2.5.4.15", 0, "Private Organization"),
+    cg_subj(s, CG_SERIALNUM, 0x13, "C1234567"), cg_subj(s, CG_C, 0x13, "US"),
+    cg_subj(s, CG_ST, 0, "California"), cg_subj(s, CG_O, 0, "Example Corp"),
+    cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(ev_no_o, ev_good(s), cg_subj_del(s, CG_O))
+MUT(ev_no_bc, ev_good(s), cg_subj_del(s, "2.5.4.15"))
+MUT(ev_bad_bc, ev_good(s), strcpy(cg_subj_find(s, "2.5.4.15")->val, "Small Business"))
+MUT(ev_no_c, ev_good(s), cg_subj_del(s, CG_C))
+MUT(ev_no_serial, ev_good(s), cg_subj_del(s, CG_SERIALNUM))
+MUT(ev_no_joi, ev_good(s), cg_subj_del(s, "1.3.6.1.4.1.311.60.2.1.3"))
+MUT(ev_ip, ev_good(s), CG_SAN(s, CG_DNS("www.example.com"), CG_IP("8.8.8.8")))
+MUT(ev_wild, ev_good(s), CG_SAN(s, CG_DNS("www.example.com"), CG_DNS("*.example.com")))
+MUT(ev_wild_onion, ev_good(s), CG_SAN(s, CG_DNS("www.example.com"),
+    CG_DNS("*.pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion")))
+MUT(ev_long, ev_good(s), s->na = s->nb + 830 * CG_DAY)
+MUT(iv_names, iv_good(s), cg_subj_del(s, CG_CN), cg_subj_del(s, CG_O), cg_subj(s, CG_SURNAME, 0, "Doe"),
+    cg_subj(s, CG_GIVEN, 0, "Ann"), cg_subj(s, CG_CN, 0, "www.example.com"))
+MUT(spki_p521, { EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521"); cg_set_key(s, k); EVP_PKEY_free(k); })
+MUT(sig_ecdsa_512, CG_SIGALG(s, "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x04"))
+MUT(sig_ecdsa_384, CG_SIGALG(s, "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x03"))
+#define PSS_SHA256 "\x30\x41\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a\x30\x34\xa0\x0f\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\xa1\x1c\x30\x1a\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x08\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\xa2\x03\x02\x01\x20"
+#define PSS_BAD_SALT "\x30\x41\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0a\x30\x34\xa0\x0f\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\xa1\x1c\x30\x1a\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x08\x30\x0d\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01\x05\x00\xa2\x03\x02\x01\x40"
+MUT(sig_pss_good, CG_SIGALG(s, PSS_SHA256))
+MUT(sig_pss_bad, CG_SIGALG(s, PSS_BAD_SALT))
+MUT(rsa_1024, { EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024); cg_set_key(s, k); EVP_PKEY_free(k); })
+MUT(rsa_2048_key, cg_set_key(s, cg_rsa2048))
+MUT(subca_eku_tls_email, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_EMAIL))
+
 static const cg_case cases[] = {
+    /* EV, IV strict, Mozilla */
+    {"e_ev_organization_name_missing", CG_TLS, ev_no_o, ev_good},
+    {"e_ev_business_category_missing", CG_TLS, ev_no_bc, ev_good},
+    {"e_ev_invalid_business_category", CG_TLS, ev_bad_bc, ev_good},
+    {"e_ev_country_name_missing", CG_TLS, ev_no_c, ev_good},
+    {"e_ev_serial_number_missing", CG_TLS, ev_no_serial, ev_good},
+    {"e_ev_jurisdiction_country_missing", CG_TLS, ev_no_joi, ev_good},
+    {"e_ev_san_ip_address_present", CG_TLS, ev_ip, ev_good},
+    {"e_ev_not_wildcard", CG_TLS, ev_wild, ev_wild_onion},
+    {"e_ev_valid_time_too_long", CG_TLS, ev_long, ev_good},
+    {"e_cab_iv_requires_personal_name_strict", CG_TLS, iv_good, iv_names},
+    {"e_mp_ecdsa_pub_key_encoding_correct", CG_TLS, spki_p521, key_ec384},
+    {"e_mp_ecdsa_signature_encoding_correct", CG_TLS, sig_ecdsa_512, sig_ecdsa_384},
+    {"e_mp_rsassa-pss_parameters_encoding_in_signature_algorithm_correct", CG_TLS, sig_pss_bad, sig_pss_good},
+    {"e_mp_modulus_must_be_2048_bits_or_more", CG_TLS, rsa_1024, rsa_2048_key},
+    {"e_mp_authority_key_identifier_correct", CG_TLS, aki_with_issuer, NULL},
+    {"n_mp_allowed_eku", CG_SUBCA, subca_eku_tls_email, NULL},
+    {"n_mp_allowed_eku", CG_SUBCA, eku_any, NULL},
     /* profiles */
     {"e_root_ca_extended_key_usage_present", CG_ROOT, add_eku_server, NULL},
     {"e_root_ca_key_usage_present", CG_ROOT, del_ku, NULL},
@@ -468,9 +518,11 @@ static void test_bases_are_good(void **state) {
 
 /* Every lint of the cert_br_* tables has a case here. */
 extern const casc_lint casc_lints_cert_br_validity[], casc_lints_cert_br_algs[],
-    casc_lints_cert_br_names[], casc_lints_cert_br_profile[];
+    casc_lints_cert_br_names[], casc_lints_cert_br_profile[], casc_lints_cert_br_ev[],
+    casc_lints_cert_br_mozilla[];
 extern const size_t casc_lints_cert_br_validity_count, casc_lints_cert_br_algs_count,
-    casc_lints_cert_br_names_count, casc_lints_cert_br_profile_count;
+    casc_lints_cert_br_names_count, casc_lints_cert_br_profile_count, casc_lints_cert_br_ev_count,
+    casc_lints_cert_br_mozilla_count;
 
 static void check_covered(const casc_lint *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -489,6 +541,8 @@ static void test_every_br_lint_has_a_case(void **state) {
   check_covered(casc_lints_cert_br_algs, casc_lints_cert_br_algs_count);
   check_covered(casc_lints_cert_br_names, casc_lints_cert_br_names_count);
   check_covered(casc_lints_cert_br_profile, casc_lints_cert_br_profile_count);
+  check_covered(casc_lints_cert_br_ev, casc_lints_cert_br_ev_count);
+  check_covered(casc_lints_cert_br_mozilla, casc_lints_cert_br_mozilla_count);
 }
 
 static int teardown(void **state) {
