@@ -294,6 +294,14 @@ RUN(run_aki_present) {
         "authorityKeyIdentifier with a keyIdentifier is missing");
 }
 
+/* --- precertificate signing CA (7.1.2.4) --------------------------------------------------- */
+static bool precert_ca(const casc_lint_input *in) {
+  return casc_lint_applies_subca(in) && (C(in)->eku.flags & CASC_EKU_PRECERT_SIGNING);
+}
+RUN(run_precert_ca_eku) {
+  CHECK(C(in)->eku.n == 1, "a precertificate signing CA with EKUs besides precertificate signing");
+}
+
 /* --- precertificates (7.1.2.9) -------------------------------------------------------- */
 RUN(run_precert_sct) { CHECK(!C(in)->sct_list, "a precertificate carries an SCT list"); }
 static const casc_lint_ext *poison(const casc_lint_cert *c) {
@@ -399,6 +407,7 @@ const casc_lint casc_lints_cert_br_profile[] = {
     BRL("e_br_aki_missing", NULL, E, "TLS BR 7.1.2.11.1", SC62, not_root_br, run_aki_present),
     BRL("e_br_aki_has_issuer_or_serial", NULL, E, "TLS BR 7.1.2.11.1", SC62, not_root_br, run_aki_issuer_serial),
     /* precertificates */
+    BRL("e_precert_signing_ca_eku_not_sole", NULL, E, "TLS BR 7.1.2.4", SC62, precert_ca, run_precert_ca_eku),
     BRL(SAME("e_precert_with_sct_list"), E, "TLS BR 7.1.2.9; RFC 6962 3.3", CASC_BR_V1, precert, run_precert_sct),
     BRL("e_precert_poison_not_null", NULL, E, "TLS BR 7.1.2.9; RFC 6962 3.1", CASC_BR_V1, precert, run_poison_null),
     /* OCSP responder */

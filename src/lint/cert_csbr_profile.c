@@ -246,6 +246,20 @@ RUN(run_cs_subca_crldp) {
   CHECK(C(in)->crldp.present && crldp_http(C(in)), "cRLDistributionPoints with an http URL is missing");
 }
 
+/* --- EV code signing (CSBR 7.1.4.2.3, EV policy 2.23.140.1.3) ---------------------------- */
+static bool cs_ev(const casc_lint_input *in) {
+  return cs(in) && CASC_BR_HAS_POLICY(C(in), CASC_OID_CS_EV);
+}
+RUN(run_ev_bc) {
+  CHECK(HAS(C(in), CASC_OID_AT_BUSINESS_CATEGORY), "EV code signing subject:businessCategory is missing");
+}
+RUN(run_ev_serial) {
+  CHECK(HAS(C(in), CASC_OID_AT_SERIAL_NUMBER), "EV code signing subject:serialNumber is missing");
+}
+RUN(run_ev_joi) {
+  CHECK(HAS(C(in), CASC_OID_AT_JOI_C), "EV code signing subject:jurisdictionCountryName is missing");
+}
+
 #define CS_LINT(nm, al, lv, cit, eff, app, fn)                                                     \
   {.name = nm, .alias = al, .level = lv, .citation = cit, .source = CASC_LINT_SRC_CSBR,            \
    .effective = eff, .kind = CASC_LINT_KIND_CERT, .applies = app, .run = fn}
@@ -288,5 +302,8 @@ const casc_lint casc_lints_cert_csbr[] = {
     CSL("e_cs_sub_ca_eku_prohibited", NULL, E, "CSBR 7.1.2.2 g", 0, cs_subca, run_cs_subca_eku),
     CSL("e_cs_sub_ca_key_usage", NULL, E, "CSBR 7.1.2.2 e", 0, cs_subca, run_cs_subca_ku),
     CSL("e_cs_sub_ca_crl_distribution_points", NULL, E, "CSBR 7.1.2.2 b", 0, cs_subca, run_cs_subca_crldp),
+    CSL("e_cs_ev_business_category_missing", NULL, E, "CSBR 7.1.4.2.3; EVG 9.2.3", 0, cs_ev, run_ev_bc),
+    CSL("e_cs_ev_serial_number_missing", NULL, E, "CSBR 7.1.4.2.3; EVG 9.2.6", 0, cs_ev, run_ev_serial),
+    CSL("e_cs_ev_jurisdiction_country_missing", NULL, E, "CSBR 7.1.4.2.3; EVG 9.2.5", 0, cs_ev, run_ev_joi),
 };
 CASC_LINT_TABLE(casc_lints_cert_csbr);

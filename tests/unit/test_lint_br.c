@@ -292,7 +292,11 @@ MUT(rsa_1024, { EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024)
 MUT(rsa_2048_key, cg_set_key(s, cg_rsa2048))
 MUT(subca_eku_tls_email, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_EMAIL))
 
+MUT(precert_ca_good, CG_EKU(s, false, "1.3.6.1.4.1.11129.2.4.4"))
+MUT(precert_ca_bad, CG_EKU(s, false, "1.3.6.1.4.1.11129.2.4.4", CG_EKU_SERVER))
+
 static const cg_case cases[] = {
+    {"e_precert_signing_ca_eku_not_sole", CG_SUBCA, precert_ca_bad, precert_ca_good},
     /* EV, IV strict, Mozilla */
     {"e_ev_organization_name_missing", CG_TLS, ev_no_o, ev_good},
     {"e_ev_business_category_missing", CG_TLS, ev_no_bc, ev_good},

@@ -72,7 +72,17 @@ MUT(subca_ku_no_crl, cg_ku(s, true, CASC_KU_KEY_CERT_SIGN))
 MUT(subca_cdp_none, cg_ext_del(s, CG_X_CRLDP))
 MUT(subca_p224, key_p224(s))
 
+MUT(ev_good, CG_CP(s, "2.23.140.1.3"), cg_subj_del(s, CG_CN), cg_subj(s, "2.5.4.15", 0, "Private Organization"),
+    cg_subj(s, CG_SERIALNUM, 0x13, "C1234"), cg_subj(s, "1.3.6.1.4.1.311.60.2.1.3", 0x13, "US"),
+    cg_subj(s, CG_CN, 0, "Example Corp"))
+MUT(ev_no_bc, ev_good(s), cg_subj_del(s, "2.5.4.15"))
+MUT(ev_no_serial, ev_good(s), cg_subj_del(s, CG_SERIALNUM))
+MUT(ev_no_joi, ev_good(s), cg_subj_del(s, "1.3.6.1.4.1.311.60.2.1.3"))
+
 static const cg_case cases[] = {
+    {"e_cs_ev_business_category_missing", CG_CS, ev_no_bc, ev_good},
+    {"e_cs_ev_serial_number_missing", CG_CS, ev_no_serial, ev_good},
+    {"e_cs_ev_jurisdiction_country_missing", CG_CS, ev_no_joi, ev_good},
     {"e_cs_eku_required", CG_CS, eku_none, NULL},
     {"e_cs_eku_required", CG_CS, eku_code_server, NULL},
     {"w_cs_eku_other_values", CG_CS, eku_code_client, eku_code_email},
