@@ -371,6 +371,7 @@ class TestLintRFC5280(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="casc-lint5280-")
         cls.results = {}  # file name -> {lint: result}
+        cls.details = {}  # file name -> {lint: details}
         by_profile = {}
         for lint, case in CASES.items():
             build, profile = case if isinstance(case, tuple) else (case, None)
@@ -392,6 +393,7 @@ class TestLintRFC5280(unittest.TestCase):
             for inp in json.loads(proc.stdout)["inputs"]:
                 name = os.path.basename(inp["file"])[:-4]
                 cls.results[name] = {r["lint"]: r["result"] for r in inp["results"]}
+                cls.details[name] = {r["lint"]: r["details"] for r in inp["results"]}
 
     @classmethod
     def tearDownClass(cls):
@@ -409,6 +411,7 @@ class TestLintRFC5280(unittest.TestCase):
                 self.assertIsNotNone(res, f"{lint}.der was not linted")
                 self.assertEqual(res.get(lint), LEVEL[lint[0]],
                                  f"{lint}: {res.get(lint)}")
+                self.assertTrue(self.details[lint][lint], f"{lint}: no details")
 
     def test_baselines_pass_every_lint(self):
         ours = our_lints()
