@@ -266,6 +266,44 @@ bool casc_br_ip_reserved(const unsigned char *ip, size_t len) {
   return true; /* not an address at all */
 }
 
+/* Two prefixes overlap when they agree on the shorter one's bits. */
+static bool prefixes_overlap(const unsigned char *a, unsigned pa, const unsigned char *b,
+                             unsigned pb) {
+  ip_range r;
+  memcpy(r.net, b, 16);
+  r.prefix = pa < pb ? pa : pb;
+  return in_range(a, &r);
+}
+
+bool casc_br_subnet_reserved(const unsigned char *ip, size_t len, unsigned prefix) {
+  unsigned char full[16] = {0};
+  if (len == 4) {
+    if (prefix > 32)
+      return true;
+    memcpy(full, ip, 4);
+    if (prefix == 32 && ip[0] == 255 && ip[1] == 255 && ip[2] == 255 && ip[3] == 255)
+      return true;
+    for (size_t i = 0; i < sizeof v4_reserved / sizeof v4_reserved[0]; i++)
+      if (prefixes_overlap(full, prefix, v4_reserved[i].net, v4_reserved[i].prefix))
+        return true;
+    return false;
+  }
+  if (len == 16) {
+    if (prefix > 128)
+      return true;
+    static const unsigned char global[16] = {0x20};
+    /* reaches outside 2000::/3 */
+    if (prefix < 3 || !prefixes_overlap(ip, prefix, global, 3) ||
+        (ip[0] & 0xe0) != 0x20)
+      return true;
+    for (size_t i = 0; i < sizeof v6_reserved / sizeof v6_reserved[0]; i++)
+      if (prefixes_overlap(ip, prefix, v6_reserved[i].net, v6_reserved[i].prefix))
+        return true;
+    return false;
+  }
+  return true;
+}
+
 /* ISO 3166-1 alpha-2 as assigned (from Debian's iso-codes), sorted. */
 static const char countries[] =
     "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCDCFCG"

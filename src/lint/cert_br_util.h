@@ -86,6 +86,10 @@ bool casc_br_punycode_valid(const unsigned char *s, size_t len);
  * unicast allocations (BR 1.6.1 "Reserved IP Address"). */
 bool casc_br_ip_reserved(const unsigned char *ip, size_t len);
 
+/* A subnet (address of 4 or 16 octets and its prefix length) that
+ * overlaps any range casc_br_ip_reserved knows. */
+bool casc_br_subnet_reserved(const unsigned char *ip, size_t len, unsigned prefix);
+
 /* ISO 3166-1 alpha-2, or "XX" (BR 7.1.4.2.2 n). */
 bool casc_br_country_valid(const unsigned char *s, size_t len);
 

@@ -42,6 +42,7 @@ CASC_LINT_TABLE_DECL(casc_lints_cert_csbr);
 CASC_LINT_TABLE_DECL(casc_lints_cert_smime);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_ev);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_mozilla);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_nc);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -71,6 +72,7 @@ static const struct {
     T(casc_lints_cert_smime),
     T(casc_lints_cert_br_ev),
     T(casc_lints_cert_br_mozilla),
+    T(casc_lints_cert_br_nc),
     /* ---- end of block 2 ---- */
 };
 #undef T

@@ -295,7 +295,74 @@ MUT(subca_eku_tls_email, CG_EKU(s, false, CG_EKU_SERVER, CG_EKU_EMAIL))
 MUT(precert_ca_good, CG_EKU(s, false, "1.3.6.1.4.1.11129.2.4.4"))
 MUT(precert_ca_bad, CG_EKU(s, false, "1.3.6.1.4.1.11129.2.4.4", CG_EKU_SERVER))
 
+
+/* --- name constraints, onion, other extensions ------------------------------------------------- */
+/* nameConstraints from a permitted and an excluded list of GeneralNames
+ * (type 2 dNSName text, type 7 "a.b.c.d/len" or "v6/len"). */
+static void nc_put(cg_spec *s, const cg_gn *perm, size_t np, const cg_gn *excl, size_t nx) {
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  for (int k = 0; k < 2; k++) {
+    const cg_gn *list = k == 0 ? perm : excl;
+    size_t n = k == 0 ? np : nx;
+    if (n == 0)
+      continue;
+    casc_der_begin(&b, CASC_DER_CONTEXT | CASC_DER_CONSTRUCTED | (unsigned)k);
+    for (size_t i = 0; i < n; i++) {
+      casc_der_begin(&b, CASC_DER_SEQUENCE);
+      if (list[i].type == 7) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "%s", list[i].val);
+        char *slash = strchr(addr, '/');
+        unsigned plen = (unsigned)atoi(slash + 1);
+        *slash = '\0';
+        unsigned char v[32] = {0};
+        size_t alen = strchr(addr, ':') ? 16 : 4;
+        inet_pton(alen == 4 ? AF_INET : AF_INET6, addr, v);
+        for (unsigned bit = 0; bit < plen; bit++)
+          v[alen + bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
+        casc_der_tlv(&b, CASC_DER_CONTEXT | 7, v, 2 * alen);
+      } else {
+        cg_gn_write(&b, &list[i]);
+      }
+      casc_der_end(&b);
+    }
+    casc_der_end(&b);
+  }
+  casc_der_end(&b);
+  cg_ext_put(s, CG_X_NC, true, &b);
+}
+static void nc_good(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{2, "example.com", 0}}, 1,
+         (const cg_gn[]){{7, "0.0.0.0/0", 0}, {7, "::/0", 0}}, 2);
+}
+static void nc_permit_private_ip(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{2, "example.com", 0}, {7, "10.0.0.0/8", 0}}, 2, NULL, 0);
+}
+static void nc_permit_public_ip(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{2, "example.com", 0}, {7, "8.8.8.0/24", 0}}, 2, NULL, 0);
+}
+static void nc_no_ip_exclusion(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{2, "example.com", 0}}, 1, (const cg_gn[]){{7, "0.0.0.0/0", 0}}, 1);
+}
+static void nc_ip_only(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{7, "8.8.8.0/24", 0}}, 1, NULL, 0);
+}
+static void nc_ip_only_dns_excluded(cg_spec *s) {
+  nc_put(s, (const cg_gn[]){{7, "8.8.8.0/24", 0}}, 1, (const cg_gn[]){{2, "", 0}}, 1);
+}
+MUT(onion_good, CG_SAN(s, CG_DNS("www.example.com"),
+    CG_DNS("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion")))
+MUT(onion_v2, CG_SAN(s, CG_DNS("www.example.com"), CG_DNS("expyuzz4wqqyqhjn.onion")))
+MUT(other_ext, cg_ext_raw(s, "1.3.6.1.4.1.99999.9", false, "\x05\x00", 2))
+
 static const cg_case cases[] = {
+    {"e_ext_nc_intersects_reserved_ip", CG_SUBCA, nc_permit_private_ip, nc_permit_public_ip},
+    {"e_br_nc_ip_not_excluded", CG_SUBCA, nc_no_ip_exclusion, nc_good},
+    {"e_br_nc_dns_not_excluded", CG_SUBCA, nc_ip_only, nc_ip_only_dns_excluded},
+    {"e_san_dns_name_onion_invalid", CG_TLS, onion_v2, onion_good},
+    {"w_br_sub_cert_other_extension", CG_TLS, other_ext, NULL},
     {"e_precert_signing_ca_eku_not_sole", CG_SUBCA, precert_ca_bad, precert_ca_good},
     /* EV, IV strict, Mozilla */
     {"e_ev_organization_name_missing", CG_TLS, ev_no_o, ev_good},
@@ -523,10 +590,10 @@ static void test_bases_are_good(void **state) {
 /* Every lint of the cert_br_* tables has a case here. */
 extern const casc_lint casc_lints_cert_br_validity[], casc_lints_cert_br_algs[],
     casc_lints_cert_br_names[], casc_lints_cert_br_profile[], casc_lints_cert_br_ev[],
-    casc_lints_cert_br_mozilla[];
+    casc_lints_cert_br_mozilla[], casc_lints_cert_br_nc[];
 extern const size_t casc_lints_cert_br_validity_count, casc_lints_cert_br_algs_count,
     casc_lints_cert_br_names_count, casc_lints_cert_br_profile_count, casc_lints_cert_br_ev_count,
-    casc_lints_cert_br_mozilla_count;
+    casc_lints_cert_br_mozilla_count, casc_lints_cert_br_nc_count;
 
 static void check_covered(const casc_lint *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -547,6 +614,7 @@ static void test_every_br_lint_has_a_case(void **state) {
   check_covered(casc_lints_cert_br_profile, casc_lints_cert_br_profile_count);
   check_covered(casc_lints_cert_br_ev, casc_lints_cert_br_ev_count);
   check_covered(casc_lints_cert_br_mozilla, casc_lints_cert_br_mozilla_count);
+  check_covered(casc_lints_cert_br_nc, casc_lints_cert_br_nc_count);
 }
 
 static int teardown(void **state) {
