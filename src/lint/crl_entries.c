@@ -67,84 +67,85 @@ static void note(finding *f, size_t index, const casc_lint_crl_entry *en) {
   }
 }
 
-/* --- duplicate serials: hashes sorted, equal neighbours compared ------------ */
+/* --- duplicate serials: one pass through an open-addressing set ----------
+ * A slot holds 32 bits of the serial's hash and the offset of its entry in
+ * the list (plus one; 0 is empty): 8 bytes per slot at most half full, so
+ * 16 MB for a million entries, and one probe per entry on average. Equal
+ * hash bits send back to the earlier entry's serial for a byte comparison. */
 typedef struct {
-  uint64_t h;
-  const unsigned char *p;
-  size_t len;
-  size_t index;
-} serial_ref;
+  uint32_t h, off1;
+} dup_slot;
+
+typedef struct {
+  dup_slot *slot;
+  size_t mask;
+  const unsigned char *base; /* the revokedCertificates contents */
+  size_t base_len;
+} dup_set;
 
 static uint64_t serial_hash(const unsigned char *p, size_t n) {
-  uint64_t h = 0xcbf29ce484222325u;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ p[i]) * 0x100000001b3u;
+  uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15u, v;
+  for (; n >= 8; p += 8, n -= 8) {
+    memcpy(&v, p, 8);
+    h = (h ^ v) * 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+  }
+  v = 0;
+  memcpy(&v, p, n);
+  h = (h ^ v) * 0xc4ceb9fe1a85ec53u;
+  return h ^ (h >> 29);
+}
+
+static bool dup_init(dup_set *d, const casc_lint_crl *crl) {
+  memset(d, 0, sizeof *d);
+  if (crl->revoked.len > UINT32_MAX - 1)
+    return false;
+  size_t cap = 64;
+  while (cap < 2 * crl->n_entries + 2)
+    cap *= 2;
+  d->slot = calloc(cap, sizeof *d->slot);
+  d->mask = cap - 1;
+  d->base = crl->revoked.p;
+  d->base_len = crl->revoked.len;
+  return d->slot != NULL;
+}
+
+/* The serial of the entry at off (known to decode: it was read before). */
+static casc_lint_bytes serial_at(const dup_set *d, size_t off) {
+  casc_lint_faults scratch = {0};
+  lint_cur c = lint_cur_of(d->base + off, d->base_len - off);
+  lint_tlv s, t;
+  if (!lint_next(&c, &s, &scratch, "") || s.tag != CASC_DER_SEQUENCE)
+    return (casc_lint_bytes){NULL, 0};
+  lint_cur ec = lint_cur_of(s.val, s.len);
+  if (!lint_next(&ec, &t, &scratch, ""))
+    return (casc_lint_bytes){NULL, 0};
+  return lint_val_bytes(&t);
+}
+
+/* Starts the load of the slot a serial hashes to, so that the cache miss
+ * overlaps the entry's other checks; returns the hash for dup_add. */
+static uint64_t dup_prefetch(const dup_set *d, casc_lint_bytes serial) {
+  uint64_t h = serial_hash(serial.p, serial.len);
+  __builtin_prefetch(&d->slot[(size_t)h & d->mask]);
   return h;
 }
 
-static int ref_cmp(const void *a, const void *b) {
-  const serial_ref *x = a, *y = b;
-  return x->h < y->h ? -1 : x->h > y->h;
-}
-
-/* Sorts by hash: LSD radix on 16-bit digits for large lists (a million
- * entries sort in tens of milliseconds, where qsort takes ten times that),
- * qsort for small ones or when the scratch cannot be had. */
-static void sort_refs(serial_ref *refs, size_t n) {
-  serial_ref *tmp = n >= 4096 ? malloc(n * sizeof *tmp) : NULL;
-  size_t *count = tmp != NULL ? malloc(65536 * sizeof *count) : NULL;
-  if (count == NULL) {
-    qsort(refs, n, sizeof *refs, ref_cmp);
-    free(tmp);
-    return;
-  }
-  serial_ref *src = refs, *dst = tmp;
-  for (unsigned shift = 0; shift < 64; shift += 16) {
-    memset(count, 0, 65536 * sizeof *count);
-    for (size_t i = 0; i < n; i++)
-      count[(src[i].h >> shift) & 0xffff]++;
-    size_t sum = 0;
-    for (size_t d = 0; d < 65536; d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
+/* Adds the entry at off; true when an earlier entry has the same serial. */
+static bool dup_add(dup_set *d, size_t off, casc_lint_bytes serial, uint64_t h) {
+  uint32_t frag = (uint32_t)(h >> 32);
+  for (size_t i = (size_t)h & d->mask;; i = (i + 1) & d->mask) {
+    dup_slot *sl = &d->slot[i];
+    if (sl->off1 == 0) {
+      sl->h = frag;
+      sl->off1 = (uint32_t)off + 1;
+      return false;
     }
-    for (size_t i = 0; i < n; i++)
-      dst[count[(src[i].h >> shift) & 0xffff]++] = src[i];
-    serial_ref *t = src;
-    src = dst;
-    dst = t;
-  }
-  /* four passes: the result is back in refs */
-  free(count);
-  free(tmp);
-}
-
-static void note_duplicate(entry_summary *s, const serial_ref *r) {
-  finding *f = &s->f[RF_DUPLICATE];
-  if (f->count++ == 0 || r->index < f->index) {
-    f->index = r->index;
-    lint_serial_hex((casc_lint_bytes){r->p, r->len}, f->serial, sizeof f->serial);
-  }
-}
-
-static void find_duplicates(entry_summary *s, serial_ref *refs, size_t n) {
-  if (n < 2)
-    return; /* refs may be NULL then */
-  sort_refs(refs, n);
-  /* Within a run of equal hashes (almost always one or two long), compare
-   * the serials themselves: a later one equal to an earlier one repeats it. */
-  for (size_t a = 0; a < n;) {
-    size_t b = a + 1;
-    while (b < n && refs[b].h == refs[a].h)
-      b++;
-    for (size_t i = a + 1; i < b; i++)
-      for (size_t j = a; j < i; j++)
-        if (refs[i].len == refs[j].len && memcmp(refs[i].p, refs[j].p, refs[i].len) == 0) {
-          note_duplicate(s, refs[i].index > refs[j].index ? &refs[i] : &refs[j]);
-          break;
-        }
-    a = b;
+    if (sl->h != frag)
+      continue;
+    casc_lint_bytes other = serial_at(d, sl->off1 - 1);
+    if (other.len == serial.len && memcmp(other.p, serial.p, serial.len) == 0)
+      return true;
   }
 }
 
@@ -307,6 +308,23 @@ static bool quick_entry(lint_cur *c, casc_lint_crl_entry *en) {
   return true;
 }
 
+#define DUP_AHEAD 16
+typedef struct {
+  uint64_t h;
+  size_t off, index;
+  casc_lint_bytes serial;
+} pending;
+
+static void dup_flush(entry_summary *s, dup_set *d, const pending *q) {
+  if (!dup_add(d, q->off, q->serial, q->h))
+    return;
+  finding *f = &s->f[RF_DUPLICATE];
+  if (f->count++ == 0 || q->index < f->index) {
+    f->index = q->index;
+    lint_serial_hex(q->serial, f->serial, sizeof f->serial);
+  }
+}
+
 static const entry_summary *summary(const casc_lint_crl *crl) {
   entry_summary *s = &cache;
   const casc_lint_bytes sig = crl->signature;
@@ -319,12 +337,13 @@ static const entry_summary *summary(const casc_lint_crl *crl) {
       memcmp(s->sig, sig.p, kl) == 0)
     return s;
   memset(s, 0, sizeof *s);
-  serial_ref *refs = NULL;
-  size_t cap = 0;
-  bool dup_check = true;
+  dup_set dups;
+  bool dup_check = dup_init(&dups, crl);
+  pending ring[DUP_AHEAD];
   size_t off = 0, i = 0;
   casc_lint_crl_entry en;
   for (;; i++) {
+    size_t at = off;
     lint_cur qc = lint_cur_of(crl->revoked.p + off, crl->revoked.len - off);
     if (off < crl->revoked.len && quick_entry(&qc, &en)) {
       off = (size_t)(qc.p - crl->revoked.p);
@@ -336,31 +355,27 @@ static const entry_summary *summary(const casc_lint_crl *crl) {
       break;
     }
     check_entry(s, crl, i, &en);
-    if (dup_check) {
-      if (i == cap) {
-        size_t ncap = cap == 0 ? 1024 : cap * 2;
-        serial_ref *r = realloc(refs, ncap * sizeof *r);
-        if (r == NULL) {
-          dup_check = false; /* out of memory: the duplicate lint says it could not tell */
-          continue;
-        }
-        refs = r;
-        cap = ncap;
-      }
-      refs[i] = (serial_ref){serial_hash(en.serial.p, en.serial.len), en.serial.p, en.serial.len,
-                             i};
+    /* A set sized from the decoder's count: an entry past it is not
+     * checked. Entries join it DUP_AHEAD behind the reading, so that the
+     * slot each needs has arrived in the cache by then. */
+    if (dup_check && i < crl->n_entries) {
+      pending *q = &ring[i % DUP_AHEAD];
+      if (i >= DUP_AHEAD)
+        dup_flush(s, &dups, q);
+      *q = (pending){dup_prefetch(&dups, en.serial), at, i, en.serial};
     }
   }
   s->n = i;
+  size_t queued = dup_check ? (i < crl->n_entries ? i : crl->n_entries) : 0;
+  for (size_t k = queued > DUP_AHEAD ? queued - DUP_AHEAD : 0; k < queued; k++)
+    dup_flush(s, &dups, &ring[k % DUP_AHEAD]);
   if (crl->entries_undecodable && s->f[RF_MALFORMED].count == 0) {
     s->f[RF_MALFORMED].count = 1;
     s->f[RF_MALFORMED].index = crl->first_bad_entry;
   }
-  if (dup_check)
-    find_duplicates(s, refs, i);
-  else
+  if (!dup_check && i > 0)
     s->f[RF_DUPLICATE].count = SIZE_MAX;
-  free(refs);
+  free(dups.slot);
   s->crl = crl;
   s->raw = crl->raw.p;
   s->raw_len = crl->raw.len;
