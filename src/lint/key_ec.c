@@ -48,33 +48,43 @@ static void groups_init(void) {
   groups[2] = EC_GROUP_new_by_curve_name(NID_secp521r1);
 }
 
-/* Remembered verdict of the last point checked on this thread. */
-static _Thread_local unsigned char last_point[140];
-static _Thread_local size_t last_len;
-static _Thread_local int last_curve, last_ok;
+/* Verdicts on the last few points checked on this thread: a corpus
+ * repeats keys (an issuer's responders, re-issued certificates). */
+#define POINT_SLOTS 8
+typedef struct {
+  unsigned char p[133]; /* an uncompressed P-521 point */
+  size_t len;
+  int curve, ok;
+} point_slot;
+static _Thread_local point_slot point_cache[POINT_SLOTS];
+static _Thread_local unsigned point_next;
 
 static int point_valid(casc_lint_curve curve, const unsigned char *p, size_t len) {
-  if (len == last_len && len <= sizeof last_point && (int)curve == last_curve &&
-      memcmp(last_point, p, len) == 0)
-    return last_ok;
+  for (unsigned i = 0; i < POINT_SLOTS; i++)
+    if (point_cache[i].len == len && len > 0 && point_cache[i].curve == (int)curve &&
+        memcmp(point_cache[i].p, p, len) == 0)
+      return point_cache[i].ok;
   pthread_once(&groups_once, groups_init);
   const EC_GROUP *g = curve == CASC_LINT_CURVE_P256   ? groups[0]
                       : curve == CASC_LINT_CURVE_P384 ? groups[1]
                                                       : groups[2];
   int ok = 0;
   EC_POINT *pt = g != NULL ? EC_POINT_new(g) : NULL;
-  /* oct2point rejects encodings of the wrong length and points off the
-   * curve; the infinity encoding (one 0x00) is rejected separately. These
-   * curves have cofactor 1, so on the curve means in the group. */
+  /* oct2point rejects encodings of the wrong length and, through
+   * EC_POINT_set_affine_coordinates, points off the curve (OpenSSL >= 1.1.1;
+   * a second is_on_curve would cost three times the decode). The infinity
+   * encoding (one 0x00) is rejected separately. These curves have cofactor
+   * 1, so on the curve means in the group. */
   if (pt != NULL && len > 1 && EC_POINT_oct2point(g, pt, p, len, NULL) == 1 &&
-      !EC_POINT_is_at_infinity(g, pt) && EC_POINT_is_on_curve(g, pt, NULL) == 1)
+      !EC_POINT_is_at_infinity(g, pt))
     ok = 1;
   EC_POINT_free(pt);
-  if (len <= sizeof last_point) {
-    memcpy(last_point, p, len);
-    last_len = len;
-    last_curve = (int)curve;
-    last_ok = ok;
+  if (len <= sizeof point_cache[0].p) {
+    point_slot *sl = &point_cache[point_next++ % POINT_SLOTS];
+    memcpy(sl->p, p, len);
+    sl->len = len;
+    sl->curve = (int)curve;
+    sl->ok = ok;
   }
   return ok;
 }
