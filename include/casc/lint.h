@@ -331,6 +331,7 @@ typedef struct {
   casc_lint_bytes sig_alg_oid;    /* OID contents of the outer one */
   casc_lint_bytes sig_alg_params; /* its parameters TLV, absent when omitted */
   casc_lint_bytes signature;      /* BIT STRING contents after the unused-bits octet */
+  unsigned signature_unused_bits;
   casc_lint_name issuer, subject;
   casc_lint_time not_before, not_after;
   casc_lint_spki spki;

@@ -255,6 +255,35 @@ static casc_lint_result run_weak_sig_hash(const casc_lint_input *in, char *det, 
   return CASC_LINT_PASS;
 }
 
+static casc_lint_result run_spki_unused_bits(const casc_lint_input *in, char *det, size_t detsz) {
+  unsigned u = in->cert->spki.key_unused_bits;
+  if (u == 0)
+    return CASC_LINT_PASS;
+  snprintf(det, detsz, "subjectPublicKey BIT STRING has %u unused bits", u);
+  return CASC_LINT_FAIL;
+}
+
+static casc_lint_result run_signature_unused_bits(const casc_lint_input *in, char *det,
+                                                  size_t detsz) {
+  unsigned u = in->cert->signature_unused_bits;
+  if (u == 0)
+    return CASC_LINT_PASS;
+  snprintf(det, detsz, "signatureValue BIT STRING has %u unused bits", u);
+  return CASC_LINT_FAIL;
+}
+
+static casc_lint_result run_aki_is_own_ski(const casc_lint_input *in, char *det, size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  /* The issuer's key identifier equal to the subject's own, in a certificate
+   * that another name issued: a builder that copied its SKI into the AKI. */
+  if (c->self_issued || !c->aki.present || c->aki.key_id.p == NULL || !c->ski.present ||
+      !casc_lint_bytes_eq(c->aki.key_id, c->ski.key_id))
+    return CASC_LINT_PASS;
+  snprintf(det, detsz, "authorityKeyIdentifier equals subjectKeyIdentifier but issuer and "
+                       "subject differ");
+  return CASC_LINT_FAIL;
+}
+
 static casc_lint_result run_self_signed_mismatch(const casc_lint_input *in, char *det,
                                                  size_t detsz) {
   /* a root (self-signed) has issuer == subject by definition (RFC 5280 3.2) */
@@ -319,6 +348,11 @@ const casc_lint casc_lints_cert_rfc5280_core[] = {
     L("w_spki_algorithm_unknown", NULL, W, "RFC 5280 4.1.2.7", 0, NULL, run_spki_unknown_alg),
     L("e_rsa_spki_params_not_null", "e_spki_rsa_encryption_parameter_not_null", E,
       "RFC 3279 2.3.1", 0, NULL, run_rsa_spki_params),
+    L("e_spki_unused_bits", NULL, E, "RFC 5280 4.1.2.7; RFC 3279 2.3", 0, NULL,
+      run_spki_unused_bits),
+    L("e_signature_unused_bits", NULL, E, "RFC 5280 4.1.1.3; RFC 3279 2.2", 0, NULL,
+      run_signature_unused_bits),
+    L("w_aki_equals_own_ski", NULL, W, "RFC 5280 4.2.1.1, 4.2.1.2", 0, NULL, run_aki_is_own_ski),
     L("e_root_not_self_issued", NULL, E, "RFC 5280 3.2, 6.1", 0, casc_lint_applies_root,
       run_self_signed_mismatch),
 };

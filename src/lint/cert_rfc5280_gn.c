@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static bool ldh(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
@@ -94,6 +95,42 @@ static casc_lint_result run_dns_space(const casc_lint_input *in, char *det, size
       return CASC_LINT_FAIL;
     }
   }
+  return CASC_LINT_PASS;
+}
+
+static casc_lint_result run_dns_bare_wildcard(const casc_lint_input *in, char *det,
+                                              size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  for (size_t i = 0; i < c->san.n; i++) {
+    const casc_lint_gn *g = &c->san.gn[i];
+    /* "*" or "*." alone: a wildcard over everything */
+    if (g->type == CASC_GN_DNS && g->value.len >= 1 && g->value.p[0] == '*' &&
+        (g->value.len == 1 || (g->value.len == 2 && g->value.p[1] == '.'))) {
+      snprintf(det, detsz, "dNSName is a bare wildcard");
+      return CASC_LINT_FAIL;
+    }
+  }
+  return CASC_LINT_PASS;
+}
+
+static bool same_name(const casc_lint_gn *a, const casc_lint_gn *b) {
+  if (a->type != b->type || a->value.len != b->value.len)
+    return false;
+  if (a->type == CASC_GN_DNS || a->type == CASC_GN_EMAIL) /* case-insensitive */
+    return strncasecmp((const char *)a->value.p, (const char *)b->value.p, a->value.len) == 0;
+  return memcmp(a->value.p, b->value.p, a->value.len) == 0;
+}
+
+static casc_lint_result run_san_duplicate(const casc_lint_input *in, char *det, size_t detsz) {
+  const casc_lint_cert *c = in->cert;
+  for (size_t i = 1; i < c->san.n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (same_name(&c->san.gn[i], &c->san.gn[j])) {
+        snprintf(det, detsz, "subjectAltName lists '%.*s' twice",
+                 (int)(c->san.gn[i].value.len > 80 ? 80 : c->san.gn[i].value.len),
+                 (const char *)c->san.gn[i].value.p);
+        return CASC_LINT_FAIL;
+      }
   return CASC_LINT_PASS;
 }
 
@@ -347,6 +384,11 @@ const casc_lint casc_lints_cert_rfc5280_gn[] = {
     L("e_san_dns_hyphen_at_label_edge", NULL, E,
       "RFC 5280 4.2.1.6; RFC 1034 3.5", run_dns_hyphen),
     L("e_san_dns_space", "e_ext_san_space_dns_name", E, "RFC 5280 4.2.1.6", run_dns_space),
+    L("e_san_dns_bare_wildcard", "e_san_bare_wildcard", E, "RFC 6125 6.4.3; RFC 5280 4.2.1.6",
+      run_dns_bare_wildcard),
+    {.name = "n_san_duplicate_name", .alias = "n_san_dns_name_duplicate",
+     .level = CASC_LINT_NOTICE, .citation = "RFC 5280 4.2.1.6", .source = CASC_LINT_SRC_RFC5280,
+     .kind = CASC_LINT_KIND_CERT, .run = run_san_duplicate},
     L("e_san_empty_value", "e_ext_san_empty_name", E, "RFC 5280 4.2.1.6", run_san_empty_value),
     L("e_san_rfc822_syntax", "e_ext_san_rfc822_format_invalid", E,
       "RFC 5280 4.2.1.6; RFC 5322 3.4.1", run_email_syntax),

@@ -555,8 +555,10 @@ casc_err casc_lint_parse_cert(const unsigned char *der, size_t len, casc_lint_ce
     const unsigned char *b;
     size_t nb;
     unsigned u;
-    if (lint_bitstring(&sig, f, what, &b, &nb, &u))
+    if (lint_bitstring(&sig, f, what, &b, &nb, &u)) {
       c->signature = lint_bytes(b, nb);
+      c->signature_unused_bits = u;
+    }
   }
   c->tbs = lint_tlv_bytes(&tbs);
   c->sig_alg_outer = lint_tlv_bytes(&alg);
