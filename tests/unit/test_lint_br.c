@@ -551,6 +551,64 @@ static const cg_case cases[] = {
     {"e_subj_orgunit_in_ca_cert", CG_SUBCA, ca_ou, NULL},
 };
 
+
+/* The name and address helpers on known values: RFC 3492's sample
+ * strings, IANA's special-purpose ranges, ISO 3166-1. */
+static void test_br_util(void **state) {
+  (void)state;
+#define PUNY(s) casc_br_punycode_valid((const unsigned char *)(s), strlen(s))
+  assert_true(PUNY("egbpdaj6bu4bxfgehfvwxn"));           /* RFC 3492 7.1 (A) Arabic */
+  assert_true(PUNY("ihqwcrb4cv8a8dqg056pqjye"));         /* (B) Chinese */
+  assert_true(PUNY("bcher-kva"));
+  assert_false(PUNY(""));
+  assert_false(PUNY("abc-"));                            /* basic code points only */
+  assert_false(PUNY("zz9"));                             /* decodes below U+0080 */
+  assert_false(PUNY("a!b"));
+#define DNS(s) casc_br_dns_check((const unsigned char *)(s), strlen(s))
+  assert_int_equal(DNS("www.example.com"), 0);
+  assert_int_equal(DNS("*.example.com"), 0);
+  assert_true(DNS("*.com") & CASC_BR_DNS_BARE_WILDCARD);
+  assert_true(DNS("a.*.com") & CASC_BR_DNS_WILDCARD_NOT_FIRST);
+  assert_true(DNS("x*.example.com") & CASC_BR_DNS_WILDCARD_PARTIAL);
+  assert_true(DNS("a..b.com") & CASC_BR_DNS_EMPTY_LABEL);
+  assert_true(DNS("a.b.com.") & CASC_BR_DNS_EMPTY_LABEL);
+  assert_true(DNS("_a.example.com") & CASC_BR_DNS_UNDERSCORE_TRD);
+  assert_true(DNS("a._b.com") & CASC_BR_DNS_UNDERSCORE_SLD);
+  assert_true(DNS("ab--x.com") & CASC_BR_DNS_RESERVED_LABEL);
+  assert_false(DNS("xn--bcher-kva.de") & (CASC_BR_DNS_RESERVED_LABEL | CASC_BR_DNS_BAD_ALABEL));
+  assert_true(DNS("xn--abc-.de") & CASC_BR_DNS_BAD_ALABEL);
+  assert_true(DNS("xn--zzzzzzzzzzzzzzzzzzzz.de") & CASC_BR_DNS_BAD_ALABEL); /* overflows */
+  assert_true(DNS("localhost") & CASC_BR_DNS_INTERNAL);
+  assert_true(DNS("printer.internal") & CASC_BR_DNS_INTERNAL);
+  assert_true(DNS("1.0.0.10.in-addr.arpa") & CASC_BR_DNS_REVERSE_ZONE);
+  assert_true(DNS("10.0.0.1") & CASC_BR_DNS_NUMERIC_TLD);
+  assert_true(DNS("-a.example.com") & CASC_BR_DNS_HYPHEN_EDGE);
+#define IP4(a, b, c, d) casc_br_ip_reserved((const unsigned char[]){a, b, c, d}, 4)
+  assert_true(IP4(10, 1, 2, 3));
+  assert_true(IP4(172, 31, 255, 255));
+  assert_false(IP4(172, 32, 0, 1));
+  assert_true(IP4(100, 64, 0, 1));
+  assert_false(IP4(100, 128, 0, 1));
+  assert_true(IP4(192, 0, 2, 1));
+  assert_true(IP4(255, 255, 255, 255));
+  assert_false(IP4(8, 8, 8, 8));
+  unsigned char v6[16];
+  size_t v6len;
+  assert_true(casc_br_parse_ip((const unsigned char *)"2001:db8::1", 11, v6, &v6len));
+  assert_int_equal(v6len, 16);
+  assert_true(casc_br_ip_reserved(v6, 16));
+  assert_true(casc_br_parse_ip((const unsigned char *)"2606:4700::1111", 15, v6, &v6len));
+  assert_false(casc_br_ip_reserved(v6, 16));
+  assert_true(casc_br_subnet_reserved((const unsigned char[]){8, 0, 0, 0}, 4, 4));  /* 0/4 holds 0/8 */
+  assert_false(casc_br_subnet_reserved((const unsigned char[]){8, 8, 8, 0}, 4, 24));
+  assert_true(casc_br_country_valid((const unsigned char *)"DE", 2));
+  assert_true(casc_br_country_valid((const unsigned char *)"XX", 2));
+  assert_false(casc_br_country_valid((const unsigned char *)"UK", 2));
+  assert_false(casc_br_country_valid((const unsigned char *)"de", 2));
+  assert_false(casc_br_country_valid((const unsigned char *)"DEU", 3));
+  assert_true(CASC_BR_DATE(2026, 3, 15) == (time_t)1773532800);
+}
+
 static void test_br_lints(void **state) {
   (void)state;
   assert_int_equal(cg_run_cases(cases, sizeof cases / sizeof cases[0]), 0);
@@ -636,6 +694,7 @@ static int teardown(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_br_util),
       cmocka_unit_test(test_br_lints),
       cmocka_unit_test(test_bases_are_good),
       cmocka_unit_test(test_every_br_lint_has_a_case),
