@@ -226,6 +226,31 @@ RUN(run_mailbox_cn) {
   return CASC_LINT_PASS;
 }
 
+/* --- more subject and extension rules ---------------------------------------------------- */
+RUN(run_country) {
+  const casc_lint_attr *a = CASC_LINT_NAME_FIND(&C(in)->subject, CASC_OID_AT_C);
+  CHECK(a == NULL || casc_br_country_valid(a->value.p, a->value.len),
+        "subject:countryName is not an ISO 3166-1 code");
+}
+static bool person_validated(const casc_lint_input *in) {
+  int t = smime(in) ? type_of(in) : 0;
+  return (t == 3 || t == 4) && gen_of(in) != 1;
+}
+RUN(run_person) {
+  const casc_lint_cert *c = C(in);
+  CHECK(CASC_LINT_NAME_FIND(&c->subject, CASC_OID_AT_GIVEN_NAME) != NULL ||
+            CASC_LINT_NAME_FIND(&c->subject, CASC_OID_AT_SURNAME) != NULL ||
+            CASC_LINT_NAME_FIND(&c->subject, "\x55\x04\x41") != NULL,
+        "neither givenName, surname nor pseudonym in a sponsor or individual validated subject");
+}
+RUN(run_qc_not_critical) {
+  const casc_lint_cert *c = C(in);
+  for (size_t i = 0; i < c->n_ext; i++)
+    if (CASC_LINT_OID_IS(c->ext[i].oid, "\x2b\x06\x01\x05\x05\x07\x01\x03") && c->ext[i].critical)
+      return fail(det, detsz, "qcStatements is critical");
+  return CASC_LINT_PASS;
+}
+
 /* --- validity ----------------------------------------------------------------------------- */
 RUN(run_validity) {
   if (!C(in)->not_before.ok_parse || !C(in)->not_after.ok_parse)
@@ -267,6 +292,9 @@ const casc_lint casc_lints_cert_smime[] = {
     SML(SAME("e_mailbox_address_shall_contain_an_rfc822_name"), E, "S/MIME BR 7.1.4.2.1", smime, run_email_in_san),
     SML(SAME("e_mailbox_validated_enforce_subject_field_restrictions"), E, "S/MIME BR 7.1.4.2.3", mailbox_validated, run_mailbox_subject),
     SML(SAME("e_commonname_mailbox_validated"), E, "S/MIME BR 7.1.4.2.2 a", mailbox_validated, run_mailbox_cn),
+    SML(SAME("e_subject_country_name"), E, "S/MIME BR 7.1.4.2.2 n", smime, run_country),
+    SML(SAME("e_invalid_individual_identity"), E, "S/MIME BR 7.1.4.2.5, 7.1.4.2.6", person_validated, run_person),
+    SML(SAME("e_smime_qc_statements_must_not_be_critical"), E, "S/MIME BR 7.1.2.3 k", smime, run_qc_not_critical),
     SML("e_smime_validity_over_825_days", NULL, E, "S/MIME BR 6.3.2", smime, run_validity),
 };
 CASC_LINT_TABLE(casc_lints_cert_smime);

@@ -53,7 +53,18 @@ MUT(cn_not_mailbox, strcpy(cg_subj_find(s, CG_CN)->val, "Alice"))
 MUT(v_826, s->na = s->nb + 826 * CG_DAY - 1)
 MUT(v_825, s->na = s->nb + 825 * CG_DAY - 1)
 
+MUT(bad_country, cg_subj_del(s, CG_CN), cg_subj(s, CG_C, 0x13, "ZZ"), cg_subj(s, CG_CN, 0, "alice@example.com"))
+MUT(good_country, CG_CP(s, "2.23.140.1.5.4.3"), cg_subj_del(s, CG_CN), cg_subj(s, CG_C, 0x13, "FR"),
+    cg_subj(s, CG_GIVEN, 0, "Alice"), cg_subj(s, CG_CN, 0, "alice@example.com"))
+MUT(individual_no_name, CG_CP(s, "2.23.140.1.5.4.3"))
+MUT(individual_pseudonym, CG_CP(s, "2.23.140.1.5.4.3"), cg_subj(s, "2.5.4.65", 0, "Al"))
+MUT(qc_crit, cg_ext_raw(s, "1.3.6.1.5.5.7.1.3", true, "\x30\x0a\x30\x08\x06\x06\x04\x00\x8e\x46\x01\x01", 12))
+MUT(qc_noncrit, cg_ext_raw(s, "1.3.6.1.5.5.7.1.3", false, "\x30\x0a\x30\x08\x06\x06\x04\x00\x8e\x46\x01\x01", 12))
+
 static const cg_case cases[] = {
+    {"e_subject_country_name", CG_SMIME, bad_country, good_country},
+    {"e_invalid_individual_identity", CG_SMIME, individual_no_name, individual_pseudonym},
+    {"e_smime_qc_statements_must_not_be_critical", CG_SMIME, qc_crit, qc_noncrit},
     {"e_smime_strict_eku_check", CG_SMIME, eku_more, NULL},
     {"e_smime_eku_check", CG_SMIME, eku_email_server, eku_email_client_mp},
     {"e_san_shall_be_present", CG_SMIME, san_none, NULL},
