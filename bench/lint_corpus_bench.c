@@ -113,7 +113,9 @@ int main(int argc, char **argv) {
       name_add(subj, "C", "US");
       name_add(subj, "O", "casc bench");
       snprintf(cn, sizeof cn, "casc bench sub CA %ld", i);
-    } else if (profile == CODESIGN || profile == TSA || profile == OCSP || profile == SMIME) {
+    } else if (profile == SMIME) {
+      snprintf(cn, sizeof cn, "user%ld@casc-test.com", i); /* mailbox-validated: CN is the address */
+    } else if (profile == CODESIGN || profile == TSA || profile == OCSP) {
       name_add(subj, "C", "DE");
       name_add(subj, "ST", "Berlin");
       name_add(subj, "L", "Berlin");
@@ -169,6 +171,7 @@ int main(int argc, char **argv) {
     case SMIME:
       ku = "critical,digitalSignature";
       eku = "emailProtection";
+      cp = "2.23.140.1.5.1.2"; /* S/MIME BR: mailbox-validated, multipurpose */
       break;
     }
     if (broken == 6 && ku != NULL)
