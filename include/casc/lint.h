@@ -23,7 +23,8 @@
  *     return CASC_LINT_FAIL;            // reported at the lint's level
  *   }
  *   const casc_lint casc_lints_cert_example[] = {
- *     {.name = "e_ext_ski_missing_ca", .alias = "e_sub_ca_missing_ski"...,
+ *     {.name = "e_ext_ski_missing_ca",
+ *      .alias = "e_ext_subject_key_identifier_missing_ca", // zlint's, or NULL
  *      .level = CASC_LINT_ERROR, .citation = "RFC 5280 4.2.1.2",
  *      .source = CASC_LINT_SRC_RFC5280, .effective = 0,
  *      .kind = CASC_LINT_KIND_CERT, .applies = casc_lint_applies_ca,
@@ -31,7 +32,9 @@
  *   };
  *   CASC_LINT_TABLE(casc_lints_cert_example);
  *
- * Names follow zlint's convention: the prefix is the level (e_, w_, n_).
+ * Names follow zlint's convention: the prefix is the level (e_, w_, n_);
+ * a unit test (tests/unit/test_lint_parse.c) checks that, and that names are
+ * unique. 
  * `effective` is a time_t: an input dated before it (a certificate's
  * notBefore, a CRL's thisUpdate, an OCSP response's producedAt) gets "ne".
  * `applies` NULL means always; otherwise false gives "na". `run` may also
