@@ -34,7 +34,7 @@
  *
  * Names follow zlint's convention: the prefix is the level (e_, w_, n_);
  * a unit test (tests/unit/test_lint_parse.c) checks that, and that names are
- * unique. 
+ * unique.
  * `effective` is a time_t: an input dated before it (a certificate's
  * notBefore, a CRL's thisUpdate, an OCSP response's producedAt) gets "ne".
  * `applies` NULL means always; otherwise false gives "na". `run` may also
