@@ -171,14 +171,25 @@ class TestLintOwnOutput(unittest.TestCase):
         out = json.loads(casc("lint", "--json", "--profile", "code-signing", derpath).stdout)
         self.assertEqual(out["inputs"][0]["profile"], "code-signing")
 
+    def test_standard_input(self):
+        with open(os.path.join(self.issued, "tls-ec.pem")) as f:
+            pem = f.read()
+        proc = casc("lint", "--json", "-", input=pem)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = json.loads(proc.stdout)
+        self.assertEqual((out["inputs"][0]["file"], out["inputs"][0]["profile"]), ("-", "tls"))
+
     def test_bad_input_exits_2(self):
         junk = os.path.join(self.work, "junk.txt")
         with open(junk, "w") as f:
             f.write("hello\n")
-        for args in (["lint", junk], ["lint", os.path.join(self.work, "missing.pem")],
+        for args in (["lint", junk], ["lint", "--json", junk],
+                     ["lint", os.path.join(self.work, "missing.pem")],
                      ["lint", "--profile", "nonsense", junk], ["lint"], ["lint", "--bogus"]):
             proc = casc(*args)
             self.assertEqual(proc.returncode, 2, args)
+            if "--json" in args:
+                self.assertEqual(json.loads(proc.stdout), {"inputs": []})
             self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
 
     def test_truncated_certificate_is_fatal(self):
