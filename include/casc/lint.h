@@ -35,10 +35,10 @@
  * Names follow zlint's convention: the prefix is the level (e_, w_, n_);
  * a unit test (tests/unit/test_lint_parse.c) checks that, and that names are
  * unique.
- * `effective` is a time_t: an input dated before it (a certificate's
- * notBefore, a CRL's thisUpdate, an OCSP response's producedAt) gets "ne".
- * `applies` NULL means always; otherwise false gives "na". `run` may also
- * return CASC_LINT_NA itself. */
+ * `applies` NULL means always; otherwise false gives "na". Then, for a lint
+ * that applies, `effective` (a time_t): an input dated before it (a
+ * certificate's notBefore, a CRL's thisUpdate, an OCSP response's
+ * producedAt) gets "ne". `run` may also return CASC_LINT_NA itself. */
 #ifndef CASC_LINT_H
 #define CASC_LINT_H
 

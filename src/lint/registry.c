@@ -246,10 +246,11 @@ casc_lint_result casc_lint_run_one(const casc_lint *l, const casc_lint_input *in
   det[0] = '\0';
   if (l->kind != in->kind)
     return CASC_LINT_NA;
-  if (l->effective != 0 && in->date < l->effective)
-    return CASC_LINT_NE;
+  /* as zlint does: a lint that does not apply is "na" whatever the date */
   if (l->applies != NULL && !l->applies(in))
     return CASC_LINT_NA;
+  if (l->effective != 0 && in->date < l->effective)
+    return CASC_LINT_NE;
   casc_lint_result r = l->run(in, det, detsz);
   if (r == CASC_LINT_FAIL)
     switch (l->level) {
