@@ -28,6 +28,8 @@ typedef enum {
   CASC_CRL_SCOPE_UNKNOWN = 0,
   CASC_CRL_SCOPE_SUBSCRIBER, /* end-entity certificates (BR 4.9.7: nextUpdate within 10 days) */
   CASC_CRL_SCOPE_CA,         /* CA certificates (within 12 months) */
+  CASC_CRL_SCOPE_CODE_SIGNING, /* code-signing or timestamping subscriber certificates: as
+                                  SUBSCRIBER, and the Code Signing BRs too */
 } casc_crl_scope;
 
 /* Lints a certificate before the CA signs it: der is the Certificate with

@@ -325,9 +325,14 @@ static casc_err crl_finish(casc_der_buf *b, size_t list_start, size_t count,
     goto out;
   }
   /* The lints `casc lint` runs, before anything is written: the root's CRL
-   * covers CA certificates, the others subscriber certificates. */
+   * covers CA certificates, the others subscriber certificates, under the
+   * Code Signing BRs for the code-signing and timestamping CAs. */
+  bool cs = strcmp(ic->rec->purpose, "code-signing") == 0 ||
+            strcmp(ic->rec->purpose, "timestamping") == 0;
   rc = casc_lint_crl_presign(b->data, b->len, ic->cert,
-                             ic->is_root ? CASC_CRL_SCOPE_CA : CASC_CRL_SCOPE_SUBSCRIBER,
+                             ic->is_root ? CASC_CRL_SCOPE_CA
+                             : cs        ? CASC_CRL_SCOPE_CODE_SIGNING
+                                         : CASC_CRL_SCOPE_SUBSCRIBER,
                              ic->this_update, e);
   if (rc == CASC_OK)
     rc = casc_file_write_atomic(file, b->data, b->len, 0644, e);

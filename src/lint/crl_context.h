@@ -29,6 +29,10 @@ const lint_rev_ctx *lint_rev_ctx_get(void);
 /* The scope of a CRL: its IssuingDistributionPoint says it when it limits
  * the CRL to user or CA certificates, else the signer's context does. */
 casc_crl_scope lint_crl_scope(const casc_lint_crl *crl);
+/* SUBSCRIBER or CODE_SIGNING: end-entity certificates. */
+static inline bool lint_scope_subscriber(casc_crl_scope s) {
+  return s == CASC_CRL_SCOPE_SUBSCRIBER || s == CASC_CRL_SCOPE_CODE_SIGNING;
+}
 
 /* Upper-case hex of a serial's INTEGER contents, shortened with "..." to fit. */
 void lint_serial_hex(casc_lint_bytes s, char *out, size_t outsz);

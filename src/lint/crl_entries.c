@@ -31,6 +31,7 @@ enum {
   RF_INVALIDITY_ENCODING,
   RF_INVALIDITY_CRITICAL,
   RF_INVALIDITY_AFTER,
+  RF_INVALIDITY_NOT_REVOCATION, /* invalidityDate other than revocationDate */
   RF_CERT_ISSUER,
   RF_CERT_ISSUER_NOT_CRITICAL,
   RF_COUNT
@@ -231,6 +232,8 @@ static void check_entry(entry_summary *s, const casc_lint_crl *crl, size_t i,
       note(&s->f[RF_INVALIDITY_ENCODING], i, en);
     else if (en->date.ok_parse && t->t > en->date.t)
       note(&s->f[RF_INVALIDITY_AFTER], i, en);
+    if (t->present && t->ok_parse && en->date.ok_parse && t->t != en->date.t)
+      note(&s->f[RF_INVALIDITY_NOT_REVOCATION], i, en);
   }
   if ((issuer || en->cert_issuer) && !(crl->idp.present && crl->idp.indirect))
     note(&s->f[RF_CERT_ISSUER], i, en);
@@ -491,7 +494,7 @@ RUN(run_reason_br) {
   unsigned allowed = 1u << 1 | 1u << 3 | 1u << 4 | 1u << 5;
   if (scope != CASC_CRL_SCOPE_CA)
     allowed |= 1u << 9;
-  if (scope != CASC_CRL_SCOPE_SUBSCRIBER)
+  if (!lint_scope_subscriber(scope))
     allowed |= 1u << 2;
   const entry_summary *s = summary(in->crl);
   for (int r = 0; r < N_REASONS; r++) {
@@ -500,11 +503,23 @@ RUN(run_reason_br) {
     char what[96];
     snprintf(what, sizeof what, "have reasonCode %s, which BR 7.2.2 does not allow%s", names[r],
              scope == CASC_CRL_SCOPE_CA           ? " for CA certificates"
-             : scope == CASC_CRL_SCOPE_SUBSCRIBER ? " for subscriber certificates"
+             : lint_scope_subscriber(scope)       ? " for subscriber certificates"
                                                   : "");
     return report(&s->reason[r], what, det, detsz);
   }
   return CASC_LINT_PASS;
+}
+
+static bool code_signing_scope(const casc_lint_input *in) {
+  return has_entries(in) && lint_crl_scope(in->crl) == CASC_CRL_SCOPE_CODE_SIGNING;
+}
+
+/* CSBR: the revocation date of a code-signing certificate is the date from
+ * which its signatures are distrusted, so a known compromise date moves the
+ * revocation date back to it; the two then agree. */
+RUN(run_cs_invalidity) {
+  return report(&summary(in->crl)->f[RF_INVALIDITY_NOT_REVOCATION],
+                "have an invalidityDate other than their revocationDate", det, detsz);
 }
 
 static bool ca_scope(const casc_lint_input *in) {
@@ -572,6 +587,8 @@ const casc_lint casc_lints_crl_entries[] = {
          run_invalidity_critical),
     LINT("n_crl_invalidity_date_after_revocation_date", NULL, NOTICE, "RFC 5280 5.3.2", RFC, 0,
          has_entries, run_invalidity_after),
+    LINT("e_crl_cs_invalidity_date_not_revocation_date", NULL, ERROR, "CSBR 7.2.2, 4.9.1.1",
+         CASC_LINT_SRC_CSBR, 0, code_signing_scope, run_cs_invalidity),
     LINT("e_crl_certificate_issuer_not_indirect", NULL, ERROR, "RFC 5280 5.3.3", RFC, 0,
          has_entries, run_cert_issuer),
     LINT("e_crl_certificate_issuer_not_critical", NULL, ERROR, "RFC 5280 5.3.3", RFC, 0,

@@ -110,7 +110,7 @@ RUN(run_next_after_this) {
 }
 
 static bool scope_subscriber(const casc_lint_input *in) {
-  return both_times(in) && lint_crl_scope(in->crl) == CASC_CRL_SCOPE_SUBSCRIBER;
+  return both_times(in) && lint_scope_subscriber(lint_crl_scope(in->crl));
 }
 
 RUN(run_subscriber_10_days) {

@@ -16,7 +16,9 @@ casc_crl_scope lint_crl_scope(const casc_lint_crl *crl) {
   if (crl->idp.present && crl->idp.only_ca && !crl->idp.only_user)
     return CASC_CRL_SCOPE_CA;
   if (crl->idp.present && crl->idp.only_user && !crl->idp.only_ca)
-    return CASC_CRL_SCOPE_SUBSCRIBER;
+    return current != NULL && current->scope == CASC_CRL_SCOPE_CODE_SIGNING
+               ? CASC_CRL_SCOPE_CODE_SIGNING
+               : CASC_CRL_SCOPE_SUBSCRIBER;
   return current != NULL ? current->scope : CASC_CRL_SCOPE_UNKNOWN;
 }
 

@@ -50,13 +50,14 @@ static void on_result(void *arg, const casc_lint *l, casc_lint_result r, const c
   }
 }
 
-enum { CTX_NONE, CTX_CA, CTX_CA_SUBSCRIBER, CTX_CA_CA };
+enum { CTX_NONE, CTX_CA, CTX_CA_SUBSCRIBER, CTX_CA_CA, CTX_CA_CODE_SIGNING };
 
 static void check_der(const unsigned char *der, size_t len, int ctx, watch *w) {
   X509 *issuer = ctx == CTX_NONE ? NULL : pki.ca_cert;
-  casc_crl_scope scope = ctx == CTX_CA_SUBSCRIBER ? CASC_CRL_SCOPE_SUBSCRIBER
-                         : ctx == CTX_CA_CA       ? CASC_CRL_SCOPE_CA
-                                                  : CASC_CRL_SCOPE_UNKNOWN;
+  casc_crl_scope scope = ctx == CTX_CA_SUBSCRIBER     ? CASC_CRL_SCOPE_SUBSCRIBER
+                         : ctx == CTX_CA_CA           ? CASC_CRL_SCOPE_CA
+                         : ctx == CTX_CA_CODE_SIGNING ? CASC_CRL_SCOPE_CODE_SIGNING
+                                                      : CASC_CRL_SCOPE_UNKNOWN;
   casc_lint_ctx_check_issuer(lctx, CASC_LINT_KIND_CRL, der, len, issuer, scope, RG_NOW + 60,
                              on_result, w);
 }
@@ -165,6 +166,7 @@ MUT(m_inv_utc, o->entries[0].invalidity = RG_NOW - 3 * RG_DAY; o->entries[0].inv
 MUT(m_inv_gt, o->entries[0].invalidity = RG_NOW - 3 * RG_DAY)
 MUT(m_inv_crit, o->entries[0].invalidity = RG_NOW - 3 * RG_DAY; o->entries[0].inv_crit = true)
 MUT(m_inv_after, o->entries[0].invalidity = o->entries[0].revoked_at + RG_HOUR)
+MUT(m_inv_same, o->entries[0].invalidity = o->entries[0].revoked_at)
 MUT(m_cert_issuer, o->entries[0].cert_issuer = 1)
 MUT(m_cert_issuer_indirect, o->entries[0].cert_issuer = 1; o->idp = 8)
 MUT(m_cert_issuer_noncrit, o->entries[0].cert_issuer = 2; o->idp = 8)
@@ -245,6 +247,8 @@ static const crl_case cases[] = {
     {"e_crl_invalidity_date_encoding", m_inv_utc, m_inv_gt, CTX_NONE, false},
     {"e_crl_invalidity_date_critical", m_inv_crit, m_inv_gt, CTX_NONE, false},
     {"n_crl_invalidity_date_after_revocation_date", m_inv_after, m_inv_gt, CTX_NONE, false},
+    {"e_crl_cs_invalidity_date_not_revocation_date", m_inv_gt, m_inv_same, CTX_CA_CODE_SIGNING,
+     false},
     {"e_crl_certificate_issuer_not_indirect", m_cert_issuer, m_cert_issuer_indirect, CTX_NONE,
      false},
     {"e_crl_certificate_issuer_not_critical", m_cert_issuer_noncrit, m_cert_issuer_indirect,
@@ -325,7 +329,7 @@ static void test_good_crl(void **state) {
   assert_int_equal(X509_CRL_verify(crl, pki.ca_key), 1);
   assert_int_equal(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), 2);
   X509_CRL_free(crl);
-  for (int ctx = CTX_NONE; ctx <= CTX_CA_SUBSCRIBER; ctx++) {
+  for (int ctx = CTX_NONE; ctx <= CTX_CA_CODE_SIGNING; ctx++) {
     watch w = {0};
     check_der(der, len, ctx, &w);
     if (w.n_findings != 0)
