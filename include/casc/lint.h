@@ -644,6 +644,10 @@ bool casc_lint_der(casc_lint_kind kind, casc_lint_profile profile, const unsigne
 #define CASC_LINT_OID_IS(b, lit)                                                                   \
   ((b).len == sizeof(lit) - 1 && memcmp((b).p, (lit), sizeof(lit) - 1) == 0)
 bool casc_lint_bytes_eq(casc_lint_bytes a, casc_lint_bytes b);
+/* v as printable ASCII for details: other octets as \xNN, cut with "..."
+ * to fit bufsz (>= 8). Returns buf. Details must be printable: they go
+ * into JSON (UTF-8 only) and onto terminals. */
+const char *casc_lint_printable(casc_lint_bytes v, char *buf, size_t bufsz);
 /* Dotted form of OID contents into buf ("?" when malformed). */
 const char *casc_lint_oid_str(casc_lint_bytes oid, char *buf, size_t bufsz);
 /* The first attribute of the given type (OID contents literal) in a name, or NULL. */

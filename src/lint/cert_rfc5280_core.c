@@ -137,8 +137,8 @@ static casc_lint_result check_time_form(const casc_lint_time *t, const char *whi
                                         size_t detsz) {
   if (t->ok_der)
     return CASC_LINT_PASS;
-  snprintf(det, detsz, "%s '%.*s' is not %s", which, (int)(t->value.len > 40 ? 40 : t->value.len),
-           (const char *)t->value.p,
+  char q[64];
+  snprintf(det, detsz, "%s '%s' is not %s", which, casc_lint_printable(t->value, q, sizeof q),
            t->tag == CASC_DER_UTCTIME ? "YYMMDDHHMMSSZ" : "YYYYMMDDHHMMSSZ");
   return CASC_LINT_FAIL;
 }

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* room for a quoted name in details: 80 characters, escapes and "..." */
+#define Q 128
+
 static bool ldh(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
 }
@@ -65,8 +68,8 @@ static casc_lint_result dns_lint(const casc_lint_input *in, int kind, char *det,
       continue;
     const char *why = dns_problem(g->value, kind);
     if (why != NULL) {
-      snprintf(det, detsz, "dNSName '%.*s' has %s", (int)(g->value.len > 80 ? 80 : g->value.len),
-               (const char *)g->value.p, why);
+      char q[Q];
+      snprintf(det, detsz, "dNSName '%s' has %s", casc_lint_printable(g->value, q, sizeof q), why);
       if (kind == 3)
         snprintf(det, detsz, "a dNSName is %s", why);
       return CASC_LINT_FAIL;
@@ -126,9 +129,9 @@ static casc_lint_result run_san_duplicate(const casc_lint_input *in, char *det, 
   for (size_t i = 1; i < c->san.n; i++)
     for (size_t j = 0; j < i; j++)
       if (same_name(&c->san.gn[i], &c->san.gn[j])) {
-        snprintf(det, detsz, "subjectAltName lists '%.*s' twice",
-                 (int)(c->san.gn[i].value.len > 80 ? 80 : c->san.gn[i].value.len),
-                 (const char *)c->san.gn[i].value.p);
+        char q[Q];
+        snprintf(det, detsz, "subjectAltName lists '%s' twice",
+                 casc_lint_printable(c->san.gn[i].value, q, sizeof q));
         return CASC_LINT_FAIL;
       }
   return CASC_LINT_PASS;
@@ -167,8 +170,9 @@ static casc_lint_result run_email_syntax(const casc_lint_input *in, char *det, s
     bool ok = at != NULL && local > 0 && local + 1 < g->value.len &&
               memchr(at + 1, '@', g->value.len - local - 1) == NULL && ascii_printable(g->value);
     if (!ok) {
-      snprintf(det, detsz, "rfc822Name '%.*s' is not local-part@domain",
-               (int)(g->value.len > 80 ? 80 : g->value.len), (const char *)g->value.p);
+      char q[Q];
+      snprintf(det, detsz, "rfc822Name '%s' is not local-part@domain",
+               casc_lint_printable(g->value, q, sizeof q));
       return CASC_LINT_FAIL;
     }
   }
@@ -213,8 +217,9 @@ static casc_lint_result run_san_uri(const casc_lint_input *in, char *det, size_t
   for (size_t i = 0; i < c->san.n; i++) {
     const casc_lint_gn *g = &c->san.gn[i];
     if (g->type == CASC_GN_URI && g->value.len > 0 && !uri_ok(g->value)) {
-      snprintf(det, detsz, "URI '%.*s' is not an absolute URI",
-               (int)(g->value.len > 80 ? 80 : g->value.len), (const char *)g->value.p);
+      char q[Q];
+      snprintf(det, detsz, "URI '%s' is not an absolute URI",
+               casc_lint_printable(g->value, q, sizeof q));
       return CASC_LINT_FAIL;
     }
   }
@@ -227,9 +232,9 @@ static casc_lint_result run_crldp_uri(const casc_lint_input *in, char *det, size
     return CASC_LINT_NA;
   for (size_t i = 0; i < c->crldp.n_uri; i++)
     if (!uri_ok(c->crldp.uri[i])) {
-      snprintf(det, detsz, "CRL distribution point '%.*s' is not an absolute URI",
-               (int)(c->crldp.uri[i].len > 80 ? 80 : c->crldp.uri[i].len),
-               (const char *)c->crldp.uri[i].p);
+      char q[Q];
+      snprintf(det, detsz, "CRL distribution point '%s' is not an absolute URI",
+               casc_lint_printable(c->crldp.uri[i], q, sizeof q));
       return CASC_LINT_FAIL;
     }
   return CASC_LINT_PASS;
@@ -239,9 +244,9 @@ static casc_lint_result ad_uris(const casc_lint_ad *ad, size_t n, const char *ex
                                 size_t detsz) {
   for (size_t i = 0; i < n; i++)
     if (ad[i].loc.type == CASC_GN_URI && !uri_ok(ad[i].loc.value)) {
-      snprintf(det, detsz, "%s location '%.*s' is not an absolute URI", ext,
-               (int)(ad[i].loc.value.len > 80 ? 80 : ad[i].loc.value.len),
-               (const char *)ad[i].loc.value.p);
+      char q[Q];
+      snprintf(det, detsz, "%s location '%s' is not an absolute URI", ext,
+               casc_lint_printable(ad[i].loc.value, q, sizeof q));
       return CASC_LINT_FAIL;
     }
   return CASC_LINT_PASS;

@@ -454,6 +454,38 @@ bool casc_lint_bytes_eq(casc_lint_bytes a, casc_lint_bytes b) {
   return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
 }
 
+const char *casc_lint_printable(casc_lint_bytes v, char *buf, size_t bufsz) {
+  static const char hex[] = "0123456789abcdef";
+  size_t o = 0;
+  if (bufsz < 8) {
+    if (bufsz > 0)
+      buf[0] = '\0';
+    return buf;
+  }
+  for (size_t i = 0; i < v.len; i++) {
+    unsigned char ch = v.p[i];
+    size_t need = (ch >= 0x20 && ch < 0x7f && ch != '\\') ? 1 : (ch == '\\' ? 2 : 4);
+    if (o + need + 4 > bufsz) { /* keep room for "..." and the NUL */
+      memcpy(buf + o, "...", 3);
+      o += 3;
+      break;
+    }
+    if (need == 1) {
+      buf[o++] = (char)ch;
+    } else if (need == 2) {
+      buf[o++] = '\\';
+      buf[o++] = '\\';
+    } else {
+      buf[o++] = '\\';
+      buf[o++] = 'x';
+      buf[o++] = hex[ch >> 4];
+      buf[o++] = hex[ch & 15];
+    }
+  }
+  buf[o] = '\0';
+  return buf;
+}
+
 const char *casc_lint_oid_str(casc_lint_bytes oid, char *buf, size_t bufsz) {
   if (bufsz == 0)
     return buf;

@@ -43,6 +43,7 @@ CASC_LINT_TABLE_DECL(casc_lints_cert_smime);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_ev);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_mozilla);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_nc);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_tables);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -73,6 +74,7 @@ static const struct {
     T(casc_lints_cert_br_ev),
     T(casc_lints_cert_br_mozilla),
     T(casc_lints_cert_br_nc),
+    T(casc_lints_cert_br_tables),
     /* ---- end of block 2 ---- */
 };
 #undef T
@@ -241,6 +243,25 @@ bool casc_lint_applies_ec(const casc_lint_input *in) {
 }
 
 /* ---- running ---- */
+/* Details go into JSON (UTF-8 only: jansson refuses anything else) and onto
+ * terminals: a lint that copied raw input bytes into them gets its control
+ * characters and invalid UTF-8 replaced by '?'. */
+static void sanitize(char *det) {
+  unsigned char *p = (unsigned char *)det;
+  while (*p != 0) {
+    size_t n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2
+                           : (*p & 0xf8) == 0xf0 ? 3 : 4;
+    bool ok = n < 4 && (n == 0 ? (*p >= 0x20 && *p != 0x7f) : *p >= 0xc2);
+    for (size_t k = 1; ok && k <= n; k++)
+      ok = (p[k] & 0xc0) == 0x80;
+    if (!ok) {
+      *p++ = '?';
+      continue;
+    }
+    p += n + 1;
+  }
+}
+
 casc_lint_result casc_lint_run_one(const casc_lint *l, const casc_lint_input *in, char *det,
                                    size_t detsz) {
   det[0] = '\0';
@@ -252,6 +273,8 @@ casc_lint_result casc_lint_run_one(const casc_lint *l, const casc_lint_input *in
   if (l->effective != 0 && in->date < l->effective)
     return CASC_LINT_NE;
   casc_lint_result r = l->run(in, det, detsz);
+  det[detsz - 1] = '\0';
+  sanitize(det);
   if (r == CASC_LINT_FAIL)
     switch (l->level) {
     case CASC_LINT_NOTICE:

@@ -179,6 +179,20 @@ class TestLintOwnOutput(unittest.TestCase):
         out = json.loads(proc.stdout)
         self.assertEqual((out["inputs"][0]["file"], out["inputs"][0]["profile"]), ("-", "tls"))
 
+    def test_raw_bytes_in_details_are_escaped(self):
+        from lintder import SAN, dns, ext, seq
+        c = Cert()
+        c.replace_ext(SAN, ext(SAN, seq(dns(b"a\x00b\xffc.example.com"))))
+        path = os.path.join(self.work, "nul.der")
+        with open(path, "wb") as f:
+            f.write(c.der())
+        out = self.lint_json(path, status=1)  # parses: jansson took every result
+        res = {r["lint"]: r for r in out["inputs"][0]["results"]}
+        self.assertEqual(res["e_san_dns_bad_character"]["result"], "error")
+        self.assertIn("a\\x00b\\xffc.example.com", res["e_san_dns_bad_character"]["details"])
+        for r in out["inputs"][0]["results"]:
+            self.assertTrue(all(32 <= ord(ch) < 127 or ord(ch) > 159 for ch in r["details"]), r)
+
     def test_bad_input_exits_2(self):
         junk = os.path.join(self.work, "junk.txt")
         with open(junk, "w") as f:
