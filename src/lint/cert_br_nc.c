@@ -137,7 +137,7 @@ RUN(run_other_ext) {
                   id == CASC_LINT_EXT_EKU || id == CASC_LINT_EXT_SAN || id == CASC_LINT_EXT_KU ||
                   id == CASC_LINT_EXT_BC || id == CASC_LINT_EXT_CRLDP || id == CASC_LINT_EXT_SCT ||
                   id == CASC_LINT_EXT_SKI || id == CASC_LINT_EXT_CT_POISON ||
-                  id == CASC_LINT_EXT_TLS_FEATURE || id == CASC_LINT_EXT_NC;
+                  id == CASC_LINT_EXT_NC; /* NC: its own MUST NOT lint */
     if (!listed) {
       char oid[64];
       snprintf(det, detsz, "extension %s is not in the subscriber profile (NOT RECOMMENDED)",

@@ -43,6 +43,7 @@ CASC_LINT_TABLE_DECL(casc_lints_cert_smime);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_ev);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_mozilla);
 CASC_LINT_TABLE_DECL(casc_lints_cert_br_nc);
+CASC_LINT_TABLE_DECL(casc_lints_cert_br_tables);
 /* ---- end of block 1 ---- */
 
 #define T(NAME) {NAME, &NAME##_count}
@@ -73,6 +74,7 @@ static const struct {
     T(casc_lints_cert_br_ev),
     T(casc_lints_cert_br_mozilla),
     T(casc_lints_cert_br_nc),
+    T(casc_lints_cert_br_tables),
     /* ---- end of block 2 ---- */
 };
 #undef T

@@ -357,7 +357,28 @@ MUT(onion_good, CG_SAN(s, CG_DNS("www.example.com"),
 MUT(onion_v2, CG_SAN(s, CG_DNS("www.example.com"), CG_DNS("expyuzz4wqqyqhjn.onion")))
 MUT(other_ext, cg_ext_raw(s, "1.3.6.1.4.1.99999.9", false, "\x05\x00", 2))
 
+
+/* --- root and OCSP responder tables --------------------------------------------------------- */
+MUT(noop, (void)0)
+MUT(root_aki, cg_keyid(s, CG_X_AKI, 0xb2))
+MUT(private_ext, cg_ext_raw(s, "1.3.6.1.4.1.99999.9", false, "\x05\x00", 2))
+MUT(nocheck_value, cg_ext_raw(s, CG_X_NOCHECK, false, "\x04\x00", 2))
+MUT(nocheck_crit, cg_set_crit(s, CG_X_NOCHECK, true))
+MUT(ocsp_bc_noncrit, cg_bc(s, false, false, -1))
+MUT(ocsp_bc_crit, cg_bc(s, true, false, -1))
+MUT(ocsp_san, CG_SAN(s, CG_DNS("ocsp.example.com")))
+MUT(ocsp_aia, cg_aia(s, false, NULL, "http://ca.example.com/issuing.der"))
+
 static const cg_case cases[] = {
+    {"w_root_ca_aki_missing", CG_ROOT, noop, root_aki},
+    {"w_root_ca_other_extension", CG_ROOT, private_ext, NULL},
+    {"e_ocsp_cert_nocheck_not_null", CG_OCSP, nocheck_value, NULL},
+    {"e_ocsp_cert_nocheck_critical", CG_OCSP, nocheck_crit, NULL},
+    {"e_ocsp_cert_key_usage_not_critical", CG_OCSP, ku_not_crit, NULL},
+    {"e_ocsp_cert_basic_constraints_not_critical", CG_OCSP, ocsp_bc_noncrit, ocsp_bc_crit},
+    {"e_ocsp_cert_san_present", CG_OCSP, ocsp_san, NULL},
+    {"w_ocsp_cert_aia_present", CG_OCSP, ocsp_aia, NULL},
+    {"w_ocsp_cert_other_extension", CG_OCSP, private_ext, NULL},
     {"e_ext_nc_intersects_reserved_ip", CG_SUBCA, nc_permit_private_ip, nc_permit_public_ip},
     {"e_br_nc_ip_not_excluded", CG_SUBCA, nc_no_ip_exclusion, nc_good},
     {"e_br_nc_dns_not_excluded", CG_SUBCA, nc_ip_only, nc_ip_only_dns_excluded},
@@ -657,10 +678,10 @@ static void test_bases_are_good(void **state) {
 /* Every lint of the cert_br_* tables has a case here. */
 extern const casc_lint casc_lints_cert_br_validity[], casc_lints_cert_br_algs[],
     casc_lints_cert_br_names[], casc_lints_cert_br_profile[], casc_lints_cert_br_ev[],
-    casc_lints_cert_br_mozilla[], casc_lints_cert_br_nc[];
+    casc_lints_cert_br_mozilla[], casc_lints_cert_br_nc[], casc_lints_cert_br_tables[];
 extern const size_t casc_lints_cert_br_validity_count, casc_lints_cert_br_algs_count,
     casc_lints_cert_br_names_count, casc_lints_cert_br_profile_count, casc_lints_cert_br_ev_count,
-    casc_lints_cert_br_mozilla_count, casc_lints_cert_br_nc_count;
+    casc_lints_cert_br_mozilla_count, casc_lints_cert_br_nc_count, casc_lints_cert_br_tables_count;
 
 static void check_covered(const casc_lint *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -682,6 +703,7 @@ static void test_every_br_lint_has_a_case(void **state) {
   check_covered(casc_lints_cert_br_ev, casc_lints_cert_br_ev_count);
   check_covered(casc_lints_cert_br_mozilla, casc_lints_cert_br_mozilla_count);
   check_covered(casc_lints_cert_br_nc, casc_lints_cert_br_nc_count);
+  check_covered(casc_lints_cert_br_tables, casc_lints_cert_br_tables_count);
 }
 
 static int teardown(void **state) {
