@@ -98,9 +98,18 @@ static void lint_one(lint_state *st, const char *file, size_t index, casc_lint_k
   if (st->json) {
     /* Streamed, one input per line: a directory of a million certificates
      * must not be held in memory as JSON objects. */
-    json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:o}", "file", file, "index", (json_int_t)index,
-                          "kind", casc_lint_kind_name(k), "profile", casc_lint_profile_name(p),
-                          "results", st->results);
+    json_t *name = json_string(file);
+    if (name == NULL) { /* not UTF-8: JSON cannot carry it as it is */
+      char *copy = strdup(file);
+      for (char *c = copy; c != NULL && *c != '\0'; c++)
+        if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
+          *c = '?';
+      name = copy != NULL ? json_string(copy) : NULL;
+      free(copy);
+    }
+    json_t *o = json_pack("{s:o, s:I, s:s, s:s, s:o}", "file", name != NULL ? name : json_null(),
+                          "index", (json_int_t)index, "kind", casc_lint_kind_name(k), "profile",
+                          casc_lint_profile_name(p), "results", st->results);
     char *text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
     if (text != NULL)
       printf("%s%s", st->n_inputs > 1 ? ",\n" : "\n", text);
