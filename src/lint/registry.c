@@ -10,7 +10,9 @@
  *     CASC_LINT_TABLE_DECL(casc_lints_<group>);            (block 1)
  *     T(casc_lints_<group>),                               (block 2)
  * Keep one line per table and do not reorder existing lines: several people
- * add lines here. Lint names must be unique (a unit test checks). */
+ * add lines here. Commit the two lines together with the table's file (the
+ * worktree is shared: a commit of this file takes everyone's lines in it).
+ * Lint names must be unique (a unit test checks). */
 #include "casc/der.h"
 #include "casc/lint.h"
 
