@@ -57,6 +57,16 @@ RUN(run_root_other) {
   return report_other(other_ext(C(in), allowed, sizeof allowed / sizeof allowed[0]), det, detsz);
 }
 
+/* --- TLS subordinate CAs (7.1.2.5.1, 7.1.2.6.1) ------------------------------------------------- */
+static bool tls_subca(const casc_lint_input *in) { return casc_br_applies_tls_subca(in); }
+RUN(run_subca_other) {
+  static const casc_lint_ext_id allowed[] = {
+      CASC_LINT_EXT_AKI, CASC_LINT_EXT_BC,  CASC_LINT_EXT_CP,  CASC_LINT_EXT_CRLDP,
+      CASC_LINT_EXT_KU,  CASC_LINT_EXT_SKI, CASC_LINT_EXT_EKU, CASC_LINT_EXT_NC,
+      CASC_LINT_EXT_AIA, CASC_LINT_EXT_SCT};
+  return report_other(other_ext(C(in), allowed, sizeof allowed / sizeof allowed[0]), det, detsz);
+}
+
 /* --- OCSP responder (7.1.2.8.2) -------------------------------------------------------------- */
 RUN(run_nocheck_value) {
   const casc_lint_ext *x = ext_by_id(C(in), CASC_LINT_EXT_OCSP_NOCHECK);
@@ -96,6 +106,7 @@ RUN(run_ocsp_other) {
 const casc_lint casc_lints_cert_br_tables[] = {
     BR_LINT("w_root_ca_aki_missing", W, "TLS BR 7.1.2.1.2", root, run_root_aki),
     BR_LINT("w_root_ca_other_extension", W, "TLS BR 7.1.2.1.2; 7.1.2.11.5", root, run_root_other),
+    BR_LINT("w_sub_ca_other_extension", W, "TLS BR 7.1.2.5.1; 7.1.2.6.1; 7.1.2.11.5", tls_subca, run_subca_other),
     BR_LINT("e_ocsp_cert_nocheck_not_null", E, "TLS BR 7.1.2.8.6", ocsp, run_nocheck_value),
     BR_LINT("e_ocsp_cert_nocheck_critical", E, "TLS BR 7.1.2.8.2", ocsp, run_nocheck_critical),
     BR_LINT("e_ocsp_cert_key_usage_not_critical", E, "TLS BR 7.1.2.8.2", ocsp, run_ocsp_ku_critical),
