@@ -67,6 +67,21 @@ RUN(run_subca_other) {
   return report_other(other_ext(C(in), allowed, sizeof allowed / sizeof allowed[0]), det, detsz);
 }
 
+/* 7.1.2.10.6: a TLS CA's EKUs besides serverAuth and clientAuth are NOT RECOMMENDED */
+RUN(run_subca_eku_extra) {
+  CHECK(!(C(in)->eku.flags & (CASC_EKU_OTHER | CASC_EKU_DOC_SIGNING)),
+        "extKeyUsage has values besides serverAuth and clientAuth (NOT RECOMMENDED)");
+}
+/* 7.1.2.10.5: without anyPolicy, a reserved TLS policy identifier */
+RUN(run_subca_reserved_policy) {
+  const casc_lint_cert *c = C(in);
+  if (!c->cp.present || c->cp.any_policy)
+    return CASC_LINT_PASS;
+  CHECK(CASC_BR_HAS_POLICY(c, CASC_OID_BR_DV) || CASC_BR_HAS_POLICY(c, CASC_OID_BR_OV) ||
+            CASC_BR_HAS_POLICY(c, CASC_OID_BR_IV) || CASC_BR_HAS_POLICY(c, CASC_OID_BR_EV),
+        "neither anyPolicy nor a reserved CA/B Forum TLS policy identifier");
+}
+
 /* --- OCSP responder (7.1.2.8.2) -------------------------------------------------------------- */
 RUN(run_nocheck_value) {
   const casc_lint_ext *x = ext_by_id(C(in), CASC_LINT_EXT_OCSP_NOCHECK);
@@ -107,6 +122,8 @@ const casc_lint casc_lints_cert_br_tables[] = {
     BR_LINT("w_root_ca_aki_missing", W, "TLS BR 7.1.2.1.2", root, run_root_aki),
     BR_LINT("w_root_ca_other_extension", W, "TLS BR 7.1.2.1.2; 7.1.2.11.5", root, run_root_other),
     BR_LINT("w_sub_ca_other_extension", W, "TLS BR 7.1.2.5.1; 7.1.2.6.1; 7.1.2.11.5", tls_subca, run_subca_other),
+    BR_LINT("w_sub_ca_eku_extra_values", W, "TLS BR 7.1.2.10.6", tls_subca, run_subca_eku_extra),
+    BR_LINT("e_sub_ca_reserved_policy_missing", E, "TLS BR 7.1.2.10.5", tls_subca, run_subca_reserved_policy),
     BR_LINT("e_ocsp_cert_nocheck_not_null", E, "TLS BR 7.1.2.8.6", ocsp, run_nocheck_value),
     BR_LINT("e_ocsp_cert_nocheck_critical", E, "TLS BR 7.1.2.8.2", ocsp, run_nocheck_critical),
     BR_LINT("e_ocsp_cert_key_usage_not_critical", E, "TLS BR 7.1.2.8.2", ocsp, run_ocsp_ku_critical),

@@ -373,6 +373,8 @@ static const cg_case cases[] = {
     {"w_root_ca_aki_missing", CG_ROOT, noop, root_aki},
     {"w_root_ca_other_extension", CG_ROOT, private_ext, NULL},
     {"w_sub_ca_other_extension", CG_SUBCA, private_ext, nc_good},
+    {"w_sub_ca_eku_extra_values", CG_SUBCA, eku_server_other, NULL},
+    {"e_sub_ca_reserved_policy_missing", CG_SUBCA, cp_private, cp_any},
     {"e_ocsp_cert_nocheck_not_null", CG_OCSP, nocheck_value, NULL},
     {"e_ocsp_cert_nocheck_critical", CG_OCSP, nocheck_crit, NULL},
     {"e_ocsp_cert_key_usage_not_critical", CG_OCSP, ku_not_crit, NULL},
