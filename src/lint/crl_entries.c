@@ -433,7 +433,7 @@ RUN(run_malformed) {
 RUN(run_duplicate) {
   const finding *f = &summary(in->crl)->f[RF_DUPLICATE];
   if (f->count == SIZE_MAX) {
-    snprintf(det, detsz, "out of memory: duplicates not checked");
+    snprintf(det, detsz, "duplicates not checked: out of memory, or a list over 4 GB");
     return CASC_LINT_FAIL;
   }
   return report(f, "repeat a serial listed before", det, detsz);
