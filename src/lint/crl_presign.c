@@ -6,9 +6,17 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <string.h>
 
 static _Thread_local const lint_rev_ctx *current;
+
+/* The registry builds its list of lints on first use, unlocked; the CA may
+ * lint from several threads at once (casc serve's CRL and OCSP threads), so
+ * every lint-before-sign entry point makes that first use happen once. */
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+static void registry_init(void) { (void)casc_lint_count(); }
+static void registry_ready(void) { pthread_once(&registry_once, registry_init); }
 
 const lint_rev_ctx *lint_rev_ctx_get(void) { return current; }
 
@@ -105,6 +113,7 @@ static bool ctx_from_cert(X509 *ca, casc_crl_scope scope, lint_rev_ctx *ctx,
 
 bool casc_lint_der_issuer(casc_lint_kind kind, const unsigned char *der, size_t len, X509 *issuer,
                           casc_crl_scope scope, time_t now, casc_lint_report *rep) {
+  registry_ready();
   lint_rev_ctx ctx;
   unsigned char *name_der = NULL;
   if (!ctx_from_cert(issuer, scope, &ctx, &name_der)) {
@@ -128,6 +137,7 @@ casc_lint_result casc_lint_ctx_check_issuer(casc_lint_ctx *lctx, casc_lint_kind 
                                             const unsigned char *der, size_t len, X509 *issuer,
                                             casc_crl_scope scope, time_t now, casc_lint_cb cb,
                                             void *arg) {
+  registry_ready();
   lint_rev_ctx ctx;
   unsigned char *name_der = NULL;
   casc_lint_result r = CASC_LINT_FATAL;
@@ -154,6 +164,7 @@ casc_err casc_lint_crl_presign(const unsigned char *der, size_t len, X509 *issue
 
 casc_err casc_lint_cert_presign(const unsigned char *der, size_t len, const char *profile,
                                 time_t now, casc_error *e) {
+  registry_ready();
   casc_lint_profile p = profile != NULL ? casc_lint_profile_from_name(profile)
                                         : CASC_LINT_PROFILE_AUTO;
   casc_lint_report rep;
