@@ -91,12 +91,15 @@ RUN(run_san_mailbox) {
 
 /* --- revocation pointers ------------------------------------------------------------------- */
 RUN(run_cdp_present) { CHECK(C(in)->crldp.present, "cRLDistributionPoints is missing"); }
+/* Strict: every distribution point is http; the others: at least one. */
 RUN(run_cdp_http) {
   const casc_lint_cert *c = C(in);
+  size_t http = 0;
   for (size_t i = 0; i < c->crldp.n_uri; i++)
-    if (casc_br_uri_is_http(c->crldp.uri[i]))
-      return CASC_LINT_PASS;
-  return fail(det, detsz, "cRLDistributionPoints has no http URL");
+    http += casc_br_uri_is_http(c->crldp.uri[i]);
+  if (gen_of(in) == 3 && http != c->crldp.n_uri)
+    return fail(det, detsz, "a strict certificate's CRL distribution point is not an http URL");
+  CHECK(http > 0, "cRLDistributionPoints has no http URL");
 }
 RUN(run_aia_http_only) {
   const casc_lint_cert *c = C(in);

@@ -61,7 +61,28 @@ MUT(individual_pseudonym, CG_CP(s, "2.23.140.1.5.4.3"), cg_subj(s, "2.5.4.65", 0
 MUT(qc_crit, cg_ext_raw(s, "1.3.6.1.5.5.7.1.3", true, "\x30\x0a\x30\x08\x06\x06\x04\x00\x8e\x46\x01\x01", 12))
 MUT(qc_noncrit, cg_ext_raw(s, "1.3.6.1.5.5.7.1.3", false, "\x30\x0a\x30\x08\x06\x06\x04\x00\x8e\x46\x01\x01", 12))
 
+static void cdp_http_and_ldap(cg_spec *s) {
+  /* two distribution points: http and ldap */
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  const char *uris[] = {"http://crl.example.com/s.crl", "ldap://crl.example.com/cn=crl"};
+  for (int i = 0; i < 2; i++) {
+    casc_der_begin(&b, CASC_DER_SEQUENCE);
+    casc_der_begin(&b, CASC_DER_CONTEXT | CASC_DER_CONSTRUCTED | 0);
+    casc_der_begin(&b, CASC_DER_CONTEXT | CASC_DER_CONSTRUCTED | 0);
+    casc_der_tlv(&b, CASC_DER_CONTEXT | 6, uris[i], strlen(uris[i]));
+    casc_der_end(&b);
+    casc_der_end(&b);
+    casc_der_end(&b);
+  }
+  casc_der_end(&b);
+  cg_ext_put(s, CG_X_CRLDP, false, &b);
+}
+MUT(cdp_mixed_legacy, legacy(s), cdp_http_and_ldap(s))
+
 static const cg_case cases[] = {
+    {"e_subscribers_crl_distribution_points_are_http", CG_SMIME, cdp_http_and_ldap, cdp_mixed_legacy},
     {"e_subject_country_name", CG_SMIME, bad_country, good_country},
     {"e_invalid_individual_identity", CG_SMIME, individual_no_name, individual_pseudonym},
     {"e_smime_qc_statements_must_not_be_critical", CG_SMIME, qc_crit, qc_noncrit},
