@@ -109,7 +109,11 @@ RUN(run_onion) {
     const casc_lint_gn *g = &c->san.gn[i];
     if (g->type != CASC_GN_DNS || !(casc_br_dns_check(g->value.p, g->value.len) & CASC_BR_DNS_ONION))
       continue;
-    /* the label left of "onion" */
+    /* the label left of ".onion"; "onion" alone is no onion address */
+    if (g->value.len <= 6 || g->value.p[g->value.len - 6] != '.') {
+      casc_br_det_bytes(det, detsz, "not a version 3 onion address: ", g->value);
+      return CASC_LINT_FAIL;
+    }
     size_t end = g->value.len - 6, start = end;
     while (start > 0 && g->value.p[start - 1] != '.')
       start--;

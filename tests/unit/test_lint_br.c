@@ -354,6 +354,7 @@ static void nc_ip_only_dns_excluded(cg_spec *s) {
 }
 MUT(onion_good, CG_SAN(s, CG_DNS("www.example.com"),
     CG_DNS("pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion")))
+MUT(onion_bare, CG_SAN(s, CG_DNS("www.example.com"), CG_DNS("ONION")))
 MUT(onion_v2, CG_SAN(s, CG_DNS("www.example.com"), CG_DNS("expyuzz4wqqyqhjn.onion")))
 MUT(other_ext, cg_ext_raw(s, "1.3.6.1.4.1.99999.9", false, "\x05\x00", 2))
 
@@ -386,6 +387,7 @@ static const cg_case cases[] = {
     {"e_br_nc_ip_not_excluded", CG_SUBCA, nc_no_ip_exclusion, nc_good},
     {"e_br_nc_dns_not_excluded", CG_SUBCA, nc_ip_only, nc_ip_only_dns_excluded},
     {"e_san_dns_name_onion_invalid", CG_TLS, onion_v2, onion_good},
+    {"e_san_dns_name_onion_invalid", CG_TLS, onion_bare, NULL},
     {"w_br_sub_cert_other_extension", CG_TLS, other_ext, NULL},
     {"e_precert_signing_ca_eku_not_sole", CG_SUBCA, precert_ca_bad, precert_ca_good},
     /* EV, IV strict, Mozilla */
