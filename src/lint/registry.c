@@ -16,6 +16,7 @@
 #include "casc/der.h"
 #include "casc/lint.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,9 +86,7 @@ static const struct {
 static const casc_lint **all;
 static size_t n_all;
 
-static void build(void) {
-  if (all != NULL)
-    return;
+static void build_once(void) {
   size_t n = 0;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     n += *tables[i].count;
@@ -100,6 +99,13 @@ static void build(void) {
       a[k++] = &tables[i].lints[j];
   n_all = n;
   all = a;
+}
+
+/* The list is built on first use, once, whichever thread comes first:
+ * casc serve lints (before signing) from several threads. */
+static void build(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, build_once);
 }
 
 size_t casc_lint_count(void) {
