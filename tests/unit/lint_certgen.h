@@ -225,7 +225,8 @@ static inline void cg_ext_put(cg_spec *s, const char *oid, bool crit, casc_der_b
   }
   x->oid = oid;
   x->crit = crit;
-  memcpy(x->der, b->data, b->len);
+  if (b->len > 0)
+    memcpy(x->der, b->data, b->len);
   x->len = b->len;
   casc_der_buf_free(b);
 }
@@ -233,7 +234,8 @@ static inline void cg_ext_put(cg_spec *s, const char *oid, bool crit, casc_der_b
 static inline void cg_ext_raw(cg_spec *s, const char *oid, bool crit, const void *der, size_t len) {
   casc_der_buf b;
   casc_der_buf_init(&b);
-  casc_der_raw(&b, der, len);
+  if (len > 0)
+    casc_der_raw(&b, der, len);
   cg_ext_put(s, oid, crit, &b);
 }
 
