@@ -635,6 +635,119 @@ static void test_br_util(void **state) {
   assert_true(CASC_BR_DATE(2026, 3, 15) == (time_t)1773532800);
 }
 
+
+/* Odd but well-formed certificates, made at random (seeded) from the good
+ * bases: random SAN entries of every GeneralName type built from tokens
+ * that the name checks treat specially, random policies, EKUs, key usages,
+ * basic constraints, subject attributes, raw RSA keys and name constraints,
+ * linted under every profile. Nothing may crash (the sanitizer build makes
+ * that strict) and every run must report on every lint. */
+static size_t random_results;
+static void count_cb(void *arg, const casc_lint *l, casc_lint_result r, const char *det) {
+  (void)arg, (void)l, (void)r, (void)det;
+  random_results++;
+}
+
+static void random_token_string(char *out, size_t max, unsigned *seed) {
+  static const char *const toks[] = {
+      "onion", ".", "xn--", "*", "_", "-", "a", "example", "com", "arpa", "in-addr", "ip6",
+      "local", "1", "255", "..", " ", "\xff", "zz", "bcher-kva", "@", "ab--",
+      "pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd"};
+  size_t n = 0, k = (size_t)(rand_r(seed) % 8);
+  for (size_t i = 0; i < k; i++) {
+    const char *t = toks[rand_r(seed) % (sizeof toks / sizeof toks[0])];
+    size_t l = strlen(t);
+    if (n + l + 1 >= max)
+      break;
+    memcpy(out + n, t, l);
+    n += l;
+  }
+  if (n == 0)
+    out[n++] = 'x';
+  out[n] = 0;
+}
+
+static void test_random_certificates(void **state) {
+  (void)state;
+  static const char *const policies[] = {
+      "2.23.140.1.2.1", "2.23.140.1.2.2", "2.23.140.1.2.3",   "2.23.140.1.1", "2.23.140.1.4.1",
+      "2.23.140.1.4.2", "2.23.140.1.3",   "2.23.140.1.5.1.3", "2.5.29.32.0",  "1.2.3"};
+  static const char *const ekus[] = {CG_EKU_SERVER, CG_EKU_CLIENT, CG_EKU_CODE,
+                                     CG_EKU_EMAIL,  CG_EKU_TIME,   CG_EKU_OCSP,
+                                     CG_EKU_ANY,    "1.3.6.1.4.1.11129.2.4.4", "1.2.3.4"};
+  static const char *const attrs[] = {CG_C,     CG_ST,      CG_L,      CG_O,  CG_OU,
+                                      CG_CN,    CG_STREET,  CG_POSTAL, CG_GIVEN,
+                                      CG_SURNAME, CG_SERIALNUM, CG_DC, CG_EMAIL, "2.5.4.15"};
+  unsigned seed = 20261128;
+  cg_spec *s = malloc(sizeof *s);
+  casc_lint_ctx *ctx = casc_lint_ctx_new();
+  assert_non_null(ctx);
+  char vals[6][80];
+  for (int k = 0; k < 600; k++) {
+    cg_base(s, (int)(rand_r(&seed) % CG_NPROFILES));
+    cg_gn gns[6];
+    int ng = (int)(rand_r(&seed) % 6);
+    for (int i = 0; i < ng; i++) {
+      random_token_string(vals[i], sizeof vals[i], &seed);
+      gns[i].type = (unsigned)(rand_r(&seed) % 8); /* registeredID needs a real OID */
+      gns[i].val = vals[i];
+      gns[i].len = 0;
+      if (gns[i].type == 7 && rand_r(&seed) % 2)
+        gns[i].val = rand_r(&seed) % 2 ? "10.0.0.1" : "fe80::1";
+    }
+    if (ng > 0)
+      cg_san(s, rand_r(&seed) % 2, gns, (size_t)ng);
+    if (rand_r(&seed) % 2)
+      cg_cp(s, false, (const char *const[]){policies[rand_r(&seed) % 10], policies[rand_r(&seed) % 10], NULL},
+            rand_r(&seed) % 2 ? "ftp://cps.example" : NULL, rand_r(&seed) % 2);
+    if (rand_r(&seed) % 2)
+      cg_eku(s, rand_r(&seed) % 2, (const char *const[]){ekus[rand_r(&seed) % 9], ekus[rand_r(&seed) % 9], NULL});
+    if (rand_r(&seed) % 3 == 0)
+      cg_ku(s, rand_r(&seed) % 2, (unsigned)(rand_r(&seed) % 512));
+    if (rand_r(&seed) % 4 == 0)
+      cg_bc(s, rand_r(&seed) % 2, rand_r(&seed) % 2, (int)(rand_r(&seed) % 3) - 1);
+    for (int i = (int)(rand_r(&seed) % 4); i > 0 && s->n_subj < 16; i--) {
+      char v[40];
+      random_token_string(v, sizeof v, &seed);
+      cg_attr_add(s->subj, &s->n_subj, 16, attrs[rand_r(&seed) % 14], rand_r(&seed) % 2 ? 0x13 : 0x0c, v);
+      s->subj[s->n_subj - 1].same_rdn = rand_r(&seed) % 3 == 0;
+    }
+    if (rand_r(&seed) % 5 == 0) {
+      unsigned char n[260], e[4];
+      size_t nl = 1 + rand_r(&seed) % 259, el = 1 + rand_r(&seed) % 4;
+      for (size_t i = 0; i < nl; i++)
+        n[i] = (unsigned char)rand_r(&seed);
+      for (size_t i = 0; i < el; i++)
+        e[i] = (unsigned char)rand_r(&seed);
+      cg_set_rsa_raw(s, n, nl, e, el);
+    }
+    if (rand_r(&seed) % 6 == 0) {
+      unsigned char nc[40];
+      size_t l = 2 + rand_r(&seed) % 38;
+      for (size_t i = 0; i < l; i++)
+        nc[i] = (unsigned char)rand_r(&seed);
+      nc[0] = 0x30;
+      nc[1] = (unsigned char)(l - 2);
+      cg_ext_raw(s, CG_X_NC, true, nc, l);
+    }
+    if (rand_r(&seed) % 8 == 0)
+      s->na = s->nb + (time_t)(rand_r(&seed) % 5000) * CG_DAY;
+    size_t len;
+    unsigned char *der = cg_build(s, &len);
+    for (int p = CASC_LINT_PROFILE_AUTO; p <= CASC_LINT_PROFILE_SMIME; p++) {
+      if (p != CASC_LINT_PROFILE_AUTO && rand_r(&seed) % 6 != 0)
+        continue;
+      size_t before = random_results;
+      casc_lint_ctx_check(ctx, CASC_LINT_KIND_CERT, (casc_lint_profile)p, der, len, CG_NOW,
+                          count_cb, NULL, NULL, NULL);
+      assert_true(random_results > before);
+    }
+    free(der);
+  }
+  casc_lint_ctx_free(ctx);
+  free(s);
+}
+
 static void test_br_lints(void **state) {
   (void)state;
   assert_int_equal(cg_run_cases(cases, sizeof cases / sizeof cases[0]), 0);
@@ -723,6 +836,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_br_util),
       cmocka_unit_test(test_br_lints),
+      cmocka_unit_test(test_random_certificates),
       cmocka_unit_test(test_bases_are_good),
       cmocka_unit_test(test_every_br_lint_has_a_case),
   };
