@@ -297,6 +297,14 @@ static casc_lint_result run_c_with_id(const casc_lint_input *in, char *det, size
   return run_need_c(in, det, detsz);
 }
 
+/* Before SC-62 (BR 1.x 7.1.4.2.2 d, e): with an organization or a personal
+ * name, a locality or a state or province. */
+static casc_lint_result run_l_or_st_with_id(const casc_lint_input *in, char *det, size_t detsz) {
+  if (!identity(in->cert))
+    return CASC_LINT_PASS;
+  return run_need_l_or_st(in, det, detsz);
+}
+
 static casc_lint_result run_ou_without_o(const casc_lint_input *in, char *det, size_t detsz) {
   if (HAS(in->cert, CASC_OID_AT_O))
     return CASC_LINT_PASS;
@@ -509,6 +517,8 @@ const casc_lint casc_lints_cert_br_names[] = {
     BRL(SAME("e_sub_cert_province_must_not_appear"), E, "TLS BR 7.1.4.2.2", CASC_BR_V1, tls_sub, run_st_without_id),
     BRL(SAME("e_sub_cert_postal_code_must_not_appear"), E, "TLS BR 7.1.4.2.2", CASC_BR_V1, tls_sub, run_postal_without_id),
     BRL(SAME("e_sub_cert_street_address_should_not_exist"), E, "TLS BR 7.1.4.2.2", CASC_BR_V1, tls_sub, run_street_without_id),
+    BRL(SAME("e_sub_cert_locality_name_must_appear"), E, "TLS BR 7.1.4.2.2 d (1.x)", CASC_BR_V1, tls_sub, run_l_or_st_with_id),
+    BRL(SAME("e_sub_cert_province_must_appear"), E, "TLS BR 7.1.4.2.2 e (1.x)", CASC_BR_V1, tls_sub, run_l_or_st_with_id),
     BRL(SAME("e_sub_cert_country_name_must_appear"), E, "TLS BR 7.1.4.2.2", CASC_BR_V1, tls_sub, run_c_with_id),
     BRL(SAME("e_subject_contains_organizational_unit_name_and_no_organization_name"), E, "TLS BR 7.1.4.2.2", CASC_BR_V1, tls_sub, run_ou_without_o),
     BRL(SAME("e_organizational_unit_name_prohibited"), E, "TLS BR 7.1.4.2.2 i (SC-47)", CASC_BR_DATE(2022, 9, 1), tls_sub, run_no_ou),

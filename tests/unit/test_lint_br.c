@@ -561,6 +561,8 @@ static const cg_case cases[] = {
     {"e_sub_cert_postal_code_must_not_appear", CG_TLS, postal_without_o, NULL},
     {"e_sub_cert_street_address_should_not_exist", CG_TLS, street_without_o, NULL},
     {"e_sub_cert_country_name_must_appear", CG_TLS, o_without_c, ov_good},
+    {"e_sub_cert_locality_name_must_appear", CG_TLS, ov_no_l_st, ov_good},
+    {"e_sub_cert_province_must_appear", CG_TLS, ov_no_l_st, ov_good},
     {"e_subject_contains_organizational_unit_name_and_no_organization_name", CG_TLS, ou_without_o, ov_good},
     {"e_organizational_unit_name_prohibited", CG_TLS, ou_with_o, ov_good},
     {"e_subject_country_not_iso", CG_TLS, country_bad, country_xx},
