@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# casc lint on a generated corpus of N certificates (default 12,000) of
+# casc lint on a generated corpus of N certificates (default 50,000) of
 # every profile (root, sub-CA, TLS, code signing, timestamping, OCSP signer,
 # S/MIME), one in ten deliberately broken, in one process with every lint
 # on, pinned to one core (taskset -c 0). Prints certificates a second, lints
@@ -10,7 +10,7 @@
 # Env: N, BUILD (default build/release), TMPDIR.
 set -euo pipefail
 
-N=${N:-12000}
+N=${N:-50000}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build/release}
 CASC=$BUILD/casc
