@@ -95,8 +95,15 @@ static bool read_entry(lint_cur *cur, casc_lint_crl_entry *en) {
   casc_lint_faults *f = &en->faults;
   const char *w = "revokedCertificates entry";
   lint_tlv s, t;
-  memset(en, 0, sizeof *en);
+  /* Field by field rather than memset: lints walk a million entries, several
+   * times, and ext[] (most of the struct) is written before it is read. */
+  en->raw = en->serial = lint_bytes(NULL, 0);
+  en->ext_present = false;
+  en->n_ext = 0;
   en->reason = -1;
+  memset(&en->invalidity, 0, sizeof en->invalidity);
+  en->cert_issuer = false;
+  en->faults.bits = 0;
   if (!lint_expect(cur, CASC_DER_SEQUENCE, &s, f, w))
     return false;
   en->raw = lint_tlv_bytes(&s);
@@ -150,7 +157,8 @@ static bool read_entry(lint_cur *cur, casc_lint_crl_entry *en) {
 
 bool casc_lint_crl_next_entry(const casc_lint_crl *crl, size_t *off, casc_lint_crl_entry *out) {
   if (*off >= crl->revoked.len) {
-    memset(out, 0, sizeof *out);
+    out->raw = lint_bytes(NULL, 0);
+    out->n_ext = 0;
     return false;
   }
   lint_cur c = lint_cur_of(crl->revoked.p + *off, crl->revoked.len - *off);
