@@ -79,11 +79,19 @@ class TestLintOwnOutput(unittest.TestCase):
                 if time.monotonic() > deadline or cls.server.poll() is not None:
                     raise AssertionError("casc serve did not start")
                 time.sleep(0.1)
-            issuer = os.path.join(cls.ca, "certs", "issuing-ca.pem")
-            for tag in ("tls-ec", "revoked"):
+            certs = os.path.join(cls.ca, "certs")
+            asks = {  # response name -> (issuer, what to ask about)
+                "tls-ec": ("issuing-ca", ["-cert", os.path.join(cls.issued, "tls-ec.pem")]),
+                "revoked": ("issuing-ca", ["-cert", os.path.join(cls.issued, "revoked.pem")]),
+                "codesign": ("code-signing-ca", ["-cert", os.path.join(cls.issued, "codesign.pem")]),
+                "unknown-serial": ("issuing-ca", ["-serial", "0x0123456789abcdef"]),
+                "sha256-certid": ("issuing-ca", ["-sha256", "-cert",
+                                                 os.path.join(cls.issued, "tls-ec.pem")]),
+            }
+            for tag, (issuer, what) in asks.items():
                 req = os.path.join(w, tag + ".req")
-                run("openssl", "ocsp", "-issuer", issuer, "-cert",
-                    os.path.join(cls.issued, tag + ".pem"), "-no_nonce", "-reqout", req)
+                run("openssl", "ocsp", "-issuer", os.path.join(certs, issuer + ".pem"), *what,
+                    "-no_nonce", "-reqout", req)
                 run("curl", "-sf", "--data-binary", "@" + req, "-H",
                     "Content-Type: application/ocsp-request", "-o",
                     os.path.join(cls.ocsp, tag + ".ocsp"), url + "/ocsp")
@@ -139,7 +147,7 @@ class TestLintOwnOutput(unittest.TestCase):
 
     def test_casc_ocsp_responses_pass(self):
         out = self.lint_json(self.ocsp)
-        self.assertEqual(len(out["inputs"]), 2)
+        self.assertEqual(len(out["inputs"]), 5)
         self.assertTrue(all(i["kind"] == "ocsp" for i in out["inputs"]))
 
     def test_pem_bundle_indexes_and_text_output(self):
