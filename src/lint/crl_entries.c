@@ -239,6 +239,71 @@ static void check_entry(entry_summary *s, const casc_lint_crl *crl, size_t i,
     note(&s->f[RF_CERT_ISSUER], i, en);
 }
 
+/* A TLV for the quick reader: t->hdr, tlv_len, tag, val, len as lint_next
+ * fills them, without its fault bookkeeping (the decoder's own walk already
+ * recorded every fault). false for what it does not handle: a high tag
+ * number, an indefinite length, a length of more than four octets or past
+ * the end. */
+static inline bool quick_tlv(lint_cur *c, lint_tlv *t) {
+  const unsigned char *p = c->p;
+  size_t left = (size_t)(c->end - p);
+  if (left < 2 || (p[0] & 0x1f) == 0x1f)
+    return false;
+  size_t len = p[1], hl = 2;
+  if (len & 0x80) {
+    size_t n = len & 0x7f;
+    if (n == 0 || n > 4 || left < 2 + n)
+      return false;
+    len = 0;
+    for (size_t i = 0; i < n; i++)
+      len = len << 8 | p[2 + i];
+    hl += n;
+  }
+  if (len > left - hl)
+    return false;
+  t->tag = p[0];
+  t->hdr = p;
+  t->val = p + hl;
+  t->len = len;
+  t->tlv_len = hl + len;
+  c->p = p + hl + len;
+  return true;
+}
+
+static inline int two(const unsigned char *p) {
+  return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* A time: the two DER forms directly, anything else through lint_time. */
+static void quick_time(const lint_tlv *t, casc_lint_time *out) {
+  const unsigned char *v = t->val;
+  size_t n = t->len;
+  bool utc = t->tag == CASC_DER_UTCTIME && n == 13, gen = t->tag == CASC_DER_GENERALIZEDTIME && n == 15;
+  if ((utc || gen) && v[n - 1] == 'Z') {
+    bool digits = true;
+    for (size_t i = 0; i + 1 < n; i++)
+      digits &= v[i] >= '0' && v[i] <= '9';
+    if (digits) {
+      int y = utc ? two(v) : two(v) * 100 + two(v + 2), k = utc ? 2 : 4;
+      if (utc)
+        y += y < 50 ? 2000 : 1900;
+      int mo = two(v + k), d = two(v + k + 2), h = two(v + k + 4), mi = two(v + k + 6),
+          sec = two(v + k + 8);
+      if (mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h <= 23 && mi <= 59 && sec <= 59) {
+        /* days 29 to 31 go the long way, which knows each month's length */
+        out->present = true;
+        out->tag = t->tag;
+        out->value = lint_val_bytes(t);
+        out->t = (time_t)casc_lint_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+        out->ok_parse = out->ok_der = true;
+        return;
+      }
+    }
+  }
+  casc_lint_faults scratch = {0};
+  lint_time(t, out, &scratch, "");
+}
+
 /* The entry at *c the quick way, for the common DER shapes: only the
  * fields check_entry reads are filled, and nothing is cleared that is not
  * read (casc_lint_crl_next_entry clears a struct of a kilobyte per entry).
@@ -246,18 +311,17 @@ static void check_entry(entry_summary *s, const casc_lint_crl *crl, size_t i,
  * this records none. false for anything unusual: the caller then reads the
  * entry with casc_lint_crl_next_entry, which handles every shape. */
 static bool quick_entry(lint_cur *c, casc_lint_crl_entry *en) {
-  casc_lint_faults scratch = {0};
   lint_tlv s, t, x;
-  if (!lint_next(c, &s, &scratch, "") || s.tag != CASC_DER_SEQUENCE)
+  if (!quick_tlv(c, &s) || s.tag != CASC_DER_SEQUENCE)
     return false;
   lint_cur ec = lint_cur_of(s.val, s.len);
-  if (!lint_next(&ec, &t, &scratch, "") || t.tag != CASC_DER_INTEGER)
+  if (!quick_tlv(&ec, &t) || t.tag != CASC_DER_INTEGER)
     return false;
   en->raw = lint_tlv_bytes(&s);
   en->serial = lint_val_bytes(&t);
-  if (!lint_next(&ec, &t, &scratch, ""))
+  if (!quick_tlv(&ec, &t))
     return false;
-  lint_time(&t, &en->date, &scratch, "");
+  quick_time(&t, &en->date);
   if (!en->date.ok_parse)
     return false;
   en->reason = -1;
@@ -267,17 +331,16 @@ static bool quick_entry(lint_cur *c, casc_lint_crl_entry *en) {
   en->ext_present = !lint_cur_empty(&ec);
   if (!en->ext_present)
     return true;
-  if (!lint_next(&ec, &t, &scratch, "") || t.tag != CASC_DER_SEQUENCE || !lint_cur_empty(&ec))
+  if (!quick_tlv(&ec, &t) || t.tag != CASC_DER_SEQUENCE || !lint_cur_empty(&ec))
     return false;
   lint_cur xc = lint_cur_of(t.val, t.len);
   while (!lint_cur_empty(&xc)) {
-    if (en->n_ext == 8 || !lint_next(&xc, &x, &scratch, "") || x.tag != CASC_DER_SEQUENCE)
+    if (en->n_ext == 8 || !quick_tlv(&xc, &x) || x.tag != CASC_DER_SEQUENCE)
       return false;
     casc_lint_ext *e = &en->ext[en->n_ext++];
     lint_cur vc = lint_cur_of(x.val, x.len);
     lint_tlv oid, v;
-    if (!lint_next(&vc, &oid, &scratch, "") || oid.tag != CASC_DER_OID ||
-        !lint_next(&vc, &v, &scratch, ""))
+    if (!quick_tlv(&vc, &oid) || oid.tag != CASC_DER_OID || !quick_tlv(&vc, &v))
       return false;
     e->oid = lint_val_bytes(&oid);
     e->critical = false;
@@ -285,7 +348,7 @@ static bool quick_entry(lint_cur *c, casc_lint_crl_entry *en) {
       if (v.len != 1 || (v.val[0] != 0xff && v.val[0] != 0))
         return false;
       e->critical = v.val[0] == 0xff;
-      if (!lint_next(&vc, &v, &scratch, ""))
+      if (!quick_tlv(&vc, &v))
         return false;
     }
     if (v.tag != CASC_DER_OCTET_STRING || !lint_cur_empty(&vc))
@@ -301,9 +364,9 @@ static bool quick_entry(lint_cur *c, casc_lint_crl_entry *en) {
       e->id = CASC_LINT_EXT_INVALIDITY;
       lint_cur ic = lint_cur_of(v.val, v.len);
       lint_tlv it;
-      if (!lint_next(&ic, &it, &scratch, "") || !lint_cur_empty(&ic))
+      if (!quick_tlv(&ic, &it) || !lint_cur_empty(&ic))
         return false;
-      lint_time(&it, &en->invalidity, &scratch, "");
+      quick_time(&it, &en->invalidity);
     } else {
       return false; /* certificateIssuer and the rest: the full reader */
     }
