@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,22 +138,45 @@ static bool pem_label_kind(const char *label, size_t n, casc_lint_kind *kind) {
   return false;
 }
 
-/* Base64 body (with line breaks) into out; returns the length or -1. */
+/* Base64 body (with line breaks) into out; returns the length or -1.
+ * By hand rather than EVP_DecodeUpdate, which took an eighth of the time of
+ * linting a PEM corpus: whitespace is skipped, '=' ends the data. */
 static long pem_decode(const char *b64, size_t n, unsigned char *out) {
-  EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
-  int len = 0, fin = 0;
-  long total = -1;
-  if (ctx == NULL || n > INT32_MAX)
-    goto done;
-  EVP_DecodeInit(ctx);
-  if (EVP_DecodeUpdate(ctx, out, &len, (const unsigned char *)b64, (int)n) < 0)
-    goto done;
-  if (EVP_DecodeFinal(ctx, out + len, &fin) != 1)
-    goto done;
-  total = (long)len + fin;
-done:
-  EVP_ENCODE_CTX_free(ctx);
-  return total;
+  static signed char val[256];
+  static bool ready;
+  if (!ready) {
+    memset(val, -1, sizeof val);
+    const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; i++)
+      val[(unsigned char)alphabet[i]] = (signed char)i;
+    ready = true;
+  }
+  unsigned long acc = 0;
+  int bits = 0;
+  long o = 0;
+  size_t i = 0;
+  for (; i < n; i++) {
+    unsigned char ch = (unsigned char)b64[i];
+    if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t')
+      continue;
+    if (ch == '=')
+      break;
+    if (val[ch] < 0)
+      return -1;
+    acc = (acc << 6) | (unsigned long)val[ch];
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (unsigned char)(acc >> bits);
+    }
+  }
+  /* after '=': only padding and whitespace; leftover bits must be zero */
+  for (; i < n; i++)
+    if (b64[i] != '=' && b64[i] != '\n' && b64[i] != '\r' && b64[i] != ' ' && b64[i] != '\t')
+      return -1;
+  if (bits >= 6 || (acc & ((1ul << bits) - 1)) != 0)
+    return -1;
+  return o;
 }
 
 /* Lints every supported PEM block of data; returns the blocks linted, or -1

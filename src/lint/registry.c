@@ -85,18 +85,29 @@ static const struct {
 /* ---- the flat list, built once ---- */
 static const casc_lint **all;
 static size_t n_all;
+/* the same, by kind (a view into one array): a check walks only its kind's */
+static const casc_lint **of_kind[CASC_LINT_KIND_OCSP + 1];
+static size_t n_of_kind[CASC_LINT_KIND_OCSP + 1];
 
 static void build_once(void) {
   size_t n = 0;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     n += *tables[i].count;
-  const casc_lint **a = malloc((n ? n : 1) * sizeof *a);
+  const casc_lint **a = malloc((n ? 2 * n : 1) * sizeof *a);
   if (a == NULL)
     abort(); /* a few kilobytes at start-up */
   size_t k = 0;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     for (size_t j = 0; j < *tables[i].count; j++)
       a[k++] = &tables[i].lints[j];
+  /* a[n..2n): grouped by kind, in registry order within a kind */
+  for (int kind = 0; kind <= CASC_LINT_KIND_OCSP; kind++) {
+    of_kind[kind] = a + k;
+    for (size_t i = 0; i < n; i++)
+      if ((int)a[i]->kind == kind)
+        a[k++] = a[i];
+    n_of_kind[kind] = (size_t)(a + k - of_kind[kind]);
+  }
   n_all = n;
   all = a;
 }
@@ -281,8 +292,10 @@ casc_lint_result casc_lint_run_one(const casc_lint *l, const casc_lint_input *in
   if (l->effective != 0 && in->date < l->effective)
     return CASC_LINT_NE;
   casc_lint_result r = l->run(in, det, detsz);
-  det[detsz - 1] = '\0';
-  sanitize(det);
+  if (det[0] != '\0') {
+    det[detsz - 1] = '\0';
+    sanitize(det);
+  }
   if (r == CASC_LINT_FAIL)
     switch (l->level) {
     case CASC_LINT_NOTICE:
@@ -438,10 +451,9 @@ casc_lint_result casc_lint_ctx_check(casc_lint_ctx *ctx, casc_lint_kind kind,
     *profile_out = in.profile;
   casc_lint_result worst = CASC_LINT_PASS;
   char det[512];
-  for (size_t i = 0; i < n_all; i++) {
-    const casc_lint *l = all[i];
-    if (l->kind != kind)
-      continue;
+  const casc_lint **lints = of_kind[kind];
+  for (size_t i = 0; i < n_of_kind[kind]; i++) {
+    const casc_lint *l = lints[i];
     casc_lint_result r = casc_lint_run_one(l, &in, det, sizeof det);
     if (r >= CASC_LINT_NOTICE_R && r <= CASC_LINT_FATAL && r > worst)
       worst = r;
