@@ -30,7 +30,8 @@ static const char help[] =
     "Exit status: 0 no error-level finding; 1 an error or fatal finding; 2 bad\n"
     "arguments, or a file that cannot be read or holds no certificate, CRL or OCSP\n"
     "response.\n"
-    "FILE - reads standard input.\n";
+    "FILE - reads standard input. In a DIR, files that hold no certificate, CRL or OCSP\n"
+    "response (keys, configuration) are skipped.\n";
 
 typedef struct {
   bool json, all, progress;
@@ -245,7 +246,10 @@ static casc_err read_stdin(unsigned char **out, size_t *out_len, casc_error *e) 
   return CASC_OK;
 }
 
-static void lint_file(lint_state *st, const char *path) {
+/* found: the file was found in a directory walk, where files that hold no
+ * certificate, CRL or OCSP response (keys, configuration) are skipped; a
+ * file named on the command line must hold one. */
+static void lint_file(lint_state *st, const char *path, bool found) {
   unsigned char *data = NULL, *buf = NULL;
   size_t len = 0;
   casc_error e = {0};
@@ -259,19 +263,22 @@ static void lint_file(lint_state *st, const char *path) {
     const char *why = NULL;
     buf = malloc(len / 4 * 3 + 16);
     long n = buf ? lint_pem(st, path, (const char *)data, len, buf, &why) : -1;
-    if (n <= 0) {
+    if (n < 0 || (n == 0 && !found)) {
       fprintf(stderr, "casc lint: %s: %s\n", path,
               n == 0 ? "no CERTIFICATE, X509 CRL or OCSP RESPONSE block"
                      : why ? why : "out of memory");
       st->status = worse(st->status, EXIT_USAGE);
     }
   } else if (casc_lint_detect_kind(data, len) == CASC_LINT_KIND_UNKNOWN) {
+    if (found)
+      goto done;
     fprintf(stderr, "casc lint: %s: not a certificate, CRL or OCSP response (PEM or DER)\n",
             path);
     st->status = worse(st->status, EXIT_USAGE);
   } else {
     lint_one(st, path, 0, CASC_LINT_KIND_UNKNOWN, data, len);
   }
+done:
   free(buf);
   free(data);
 }
@@ -279,7 +286,7 @@ static void lint_file(lint_state *st, const char *path) {
 static void lint_path(lint_state *st, const char *path, int depth) {
   struct stat sb;
   if (strcmp(path, "-") == 0) {
-    lint_file(st, path);
+    lint_file(st, path, false);
     return;
   }
   if (stat(path, &sb) != 0) {
@@ -288,7 +295,9 @@ static void lint_path(lint_state *st, const char *path, int depth) {
     return;
   }
   if (!S_ISDIR(sb.st_mode)) {
-    lint_file(st, path);
+    /* in a walk, only regular files: a FIFO or a device would block or never end */
+    if (depth == 0 || S_ISREG(sb.st_mode))
+      lint_file(st, path, depth > 0);
     return;
   }
   if (depth > 32) {

@@ -140,6 +140,18 @@ class TestLintOwnOutput(unittest.TestCase):
             self.assertTrue(all(r["result"] in ("pass", "na", "ne", "notice", "warn")
                                 for r in i["results"]), i["file"])
 
+    def test_the_whole_ca_directory(self):
+        # keys, casc.conf and the database are skipped; every certificate is linted
+        out = self.lint_json(self.ca)
+        files = {os.path.relpath(i["file"], self.ca) for i in out["inputs"]}
+        self.assertIn(os.path.join("certs", "root-ca.pem"), files)
+        self.assertFalse(any(f.startswith("keys") for f in files), files)
+        # named on the command line, a key file is an error
+        keyfile = os.path.join(self.work, "tls-ec.key")
+        proc = casc("lint", keyfile)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no CERTIFICATE", proc.stderr)
+
     def test_casc_crls_pass(self):
         out = self.lint_json(self.crls)
         self.assertGreaterEqual(len(out["inputs"]), 4)
