@@ -3,6 +3,9 @@
  * goes in is exactly what the profile says. */
 #include "ca_internal.h"
 
+#include "casc/der.h"
+#include "casc/lint_sign.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +291,93 @@ static casc_err copy_spki(X509 *x, const X509_PUBKEY *src, casc_error *e) {
   return CASC_OK;
 }
 
+/* The lint profile a certificate of this spec is held to (NULL: detected). */
+static const char *lint_profile(const casc_cert_spec *spec) {
+  switch (spec->kind) {
+  case CASC_CERT_ROOT:
+    return "root";
+  case CASC_CERT_SUB_CA:
+    return "subca";
+  case CASC_CERT_OCSP_RESPONDER:
+    return "ocsp-signing";
+  case CASC_CERT_SUBSCRIBER:
+    break;
+  }
+  for (size_t i = 0; i < spec->n_ekus; i++)
+    switch (spec->ekus[i]) {
+    case NID_server_auth:
+      return "tls";
+    case NID_code_sign:
+      return "code-signing";
+    case NID_time_stamp:
+      return "timestamping";
+    }
+  return NULL;
+}
+
+/* Lint-before-sign: the certificate exactly as it will be signed (the
+ * TBSCertificate with its signature algorithm set as X509_sign sets it),
+ * wrapped with a signature of the right shape but arbitrary bytes, goes
+ * through the lints of `casc lint`; an error-level finding refuses it
+ * before the CA key signs anything. */
+static casc_err lint_before_sign(X509 *x, const casc_cert_spec *spec, const EVP_MD *md,
+                                 casc_error *e) {
+  EVP_PKEY *key = spec->issuer_key;
+  int pkey_id = EVP_PKEY_get_base_id(key), sig_nid = NID_undef;
+  X509_ALGOR *alg = X509_ALGOR_new();
+  unsigned char *tbs = NULL, *alg_der = NULL;
+  int tbs_len = 0, alg_len = 0;
+  casc_der_buf b;
+  casc_der_buf_init(&b);
+  casc_err rc = CASC_OK;
+  /* RFC 4055 2.1: NULL parameters for RSA; RFC 5758 3.2: none for ECDSA. */
+  if (md == NULL || alg == NULL ||
+      OBJ_find_sigid_by_algs(&sig_nid, EVP_MD_get_type(md), pkey_id) != 1 ||
+      X509_ALGOR_set0(alg, OBJ_nid2obj(sig_nid),
+                      pkey_id == EVP_PKEY_RSA ? V_ASN1_NULL : V_ASN1_UNDEF, NULL) != 1 ||
+      /* The TBS's own copy: X509_sign overwrites it with the same value. */
+      X509_ALGOR_copy((X509_ALGOR *)X509_get0_tbs_sigalg(x), alg) != 1 ||
+      (tbs_len = i2d_re_X509_tbs(x, &tbs)) <= 0 || (alg_len = i2d_X509_ALGOR(alg, &alg_der)) <= 0) {
+    rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "encoding the certificate to lint");
+    goto out;
+  }
+  casc_der_begin(&b, CASC_DER_SEQUENCE);
+  casc_der_raw(&b, tbs, (size_t)tbs_len);
+  casc_der_raw(&b, alg_der, (size_t)alg_len);
+  casc_der_begin(&b, CASC_DER_BIT_STRING);
+  casc_der_raw(&b, "", 1);
+  if (pkey_id == EVP_PKEY_EC) {
+    /* ECDSA-Sig-Value { r, s }, each as long as the group order */
+    unsigned char v[66];
+    size_t n = (size_t)(EVP_PKEY_get_bits(key) + 7) / 8;
+    n = n > sizeof v ? sizeof v : n;
+    memset(v, 0x5a, n);
+    casc_der_begin(&b, CASC_DER_SEQUENCE);
+    casc_der_tlv(&b, CASC_DER_INTEGER, v, n);
+    casc_der_tlv(&b, CASC_DER_INTEGER, v, n);
+    casc_der_end(&b);
+  } else {
+    unsigned char v[1024];
+    size_t n = (size_t)EVP_PKEY_get_size(key);
+    n = n > sizeof v ? sizeof v : n;
+    memset(v, 0x5a, n);
+    casc_der_raw(&b, v, n);
+  }
+  casc_der_end(&b);
+  casc_der_end(&b);
+  if (casc_der_buf_failed(&b)) {
+    rc = casc_error_set(e, CASC_ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  rc = casc_lint_cert_presign(b.data, b.len, lint_profile(spec), 0, e);
+out:
+  casc_der_buf_free(&b);
+  OPENSSL_free(tbs);
+  OPENSSL_free(alg_der);
+  X509_ALGOR_free(alg);
+  return rc;
+}
+
 casc_err casc_cert_build(const casc_cert_spec *spec, X509 **out, casc_error *e) {
   X509 *x = X509_new();
   ASN1_INTEGER *serial = NULL;
@@ -314,6 +404,8 @@ casc_err casc_cert_build(const casc_cert_spec *spec, X509 **out, casc_error *e) 
   if (rc == CASC_OK)
     rc = add_extensions(x, spec, e);
   if (rc != CASC_OK)
+    goto out;
+  if ((rc = lint_before_sign(x, spec, casc_key_digest(spec->issuer_key), e)) != CASC_OK)
     goto out;
   if (X509_sign(x, spec->issuer_key, casc_key_digest(spec->issuer_key)) <= 0) {
     rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "signing the certificate");

@@ -2,6 +2,7 @@
  * EVP_DigestSign. See include/casc/crl.h for what is written where. */
 #include "casc/crl.h"
 #include "casc/der.h"
+#include "casc/lint_sign.h"
 
 #include "../ca/ca_internal.h"
 
@@ -32,6 +33,7 @@ static const unsigned char oid_invalidity[] = {0x06, 0x03, 0x55, 0x1d, 0x18};
 struct issuer_ctx {
   const casc_issuer_rec *rec;
   bool is_root;
+  X509 *cert;                 /* the issuer's certificate, borrowed from the ca */
   int shards;                 /* 1: the full CRL only */
   EVP_PKEY *key;              /* borrowed from the ca */
   const EVP_MD *md;
@@ -322,7 +324,18 @@ static casc_err crl_finish(casc_der_buf *b, size_t list_start, size_t count,
     rc = casc_error_set(e, CASC_ERR_NOMEM, "%s: out of memory", file);
     goto out;
   }
-  rc = casc_file_write_atomic(file, b->data, b->len, 0644, e);
+  /* The lints `casc lint` runs, before anything is written: the root's CRL
+   * covers CA certificates, the others subscriber certificates, under the
+   * Code Signing BRs for the code-signing and timestamping CAs. */
+  bool cs = strcmp(ic->rec->purpose, "code-signing") == 0 ||
+            strcmp(ic->rec->purpose, "timestamping") == 0;
+  rc = casc_lint_crl_presign(b->data, b->len, ic->cert,
+                             ic->is_root ? CASC_CRL_SCOPE_CA
+                             : cs        ? CASC_CRL_SCOPE_CODE_SIGNING
+                                         : CASC_CRL_SCOPE_SUBSCRIBER,
+                             ic->this_update, e);
+  if (rc == CASC_OK)
+    rc = casc_file_write_atomic(file, b->data, b->len, 0644, e);
   if (rc == CASC_OK && ic->cb != NULL) {
     casc_crl_info info = {.issuer = ic->rec->name,
                           .shard = shard,
@@ -399,6 +412,7 @@ static void remove_stale(const char *dir, int depth) {
 static casc_err issuer_setup(casc_ca *ca, size_t index, struct issuer_ctx *ic, casc_error *e) {
   X509 *cert = ca->issuer_certs[index];
   X509_ALGOR *alg = NULL;
+  ic->cert = cert;
   int sig_nid = NID_undef;
   casc_err rc = casc_ca_issuer_key(ca, index, &ic->key, e);
   if (rc != CASC_OK)

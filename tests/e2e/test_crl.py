@@ -210,12 +210,15 @@ class CrlInput(CascTestCase):
 
 
 def insert_revoked(ca, issuer, n, not_after):
-    """n revoked rows straight into the database, for bulk."""
+    """n revoked rows straight into the database, for bulk. Revoked in the
+    past: a revocation date after the CRL's thisUpdate is refused by lint
+    (RFC 5280 5.1.2.6)."""
     con = sqlite3.connect(os.path.join(ca, "casc.db"))
     try:
         (iid,) = con.execute("SELECT id FROM issuers WHERE name = ?", (issuer,)).fetchone()
         rows = [("4%031X" % random.getrandbits(124), iid, "CN=x%d" % i, "", "tls-server", 0,
-                 not_after, b"", 1, not_after - 86400 * 30, 1 if i % 2 else None, None)
+                 not_after, b"", 1, min(not_after - 86400 * 30, int(time.time()) - 60),
+                 1 if i % 2 else None, None)
                 for i in range(n)]
         con.executemany("INSERT INTO certificates (serial, issuer_id, subject, sans, profile, "
                         "not_before, not_after, der, revoked, revoked_at, reason, "
