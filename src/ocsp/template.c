@@ -13,6 +13,8 @@
  * signed at init, so they are exactly what OpenSSL writes for the key. */
 #include "ocsp_internal.h"
 
+#include "casc/lint_sign.h"
+
 #include "casc/der.h"
 
 #include <openssl/crypto.h>
@@ -58,6 +60,26 @@ void casc_ocsp_template_clear(struct ocsp_issuer *is) {
   EVP_MD_CTX_free(is->tpl_ctx);
   is->tpl_rid = is->tpl_cid = is->tpl_sigalg = is->tpl_certs = NULL;
   is->tpl_ctx = NULL;
+}
+
+/* Lint-before-sign, once per signer: every presigned response has the
+ * shape of this one (only the serial, status and times vary), so linting
+ * one from the template covers them all at no cost per response. */
+static casc_err lint_template(casc_ocsp_responder *r, int i, const casc_ocsp_status *st,
+                              casc_error *e) {
+  const unsigned char one = 1;
+  unsigned char *der = NULL;
+  size_t der_len = 0;
+  time_t now = casc_now();
+  casc_ocsp_encoder *enc = casc_ocsp_encoder_new();
+  casc_err rc = enc == NULL ? casc_error_set(e, CASC_ERR_NOMEM, "out of memory")
+                            : casc_ocsp_sign_template(r, i, enc, &one, 1, st, now, &der,
+                                                      &der_len, e);
+  if (rc == CASC_OK)
+    rc = casc_lint_ocsp_template(der, der_len, r->issuers[i].cert, now, e);
+  OPENSSL_free(der);
+  casc_ocsp_encoder_free(enc);
+  return rc;
 }
 
 casc_err casc_ocsp_template_init(casc_ocsp_responder *r, int i, casc_error *e) {
@@ -111,7 +133,8 @@ casc_err casc_ocsp_template_init(casc_ocsp_responder *r, int i, casc_error *e) {
 
   /* signatureAlgorithm: from a response OpenSSL signs with this key. */
   if ((rc = casc_ocsp_sign(r, i, NID_sha1, &one, 1, &st, NULL, 0, casc_now(), &sample,
-                           &sample_len, e)) != CASC_OK)
+                           &sample_len, e)) != CASC_OK ||
+      (rc = casc_lint_ocsp_template(sample, sample_len, is->cert, casc_now(), e)) != CASC_OK)
     goto out;
   const unsigned char *p = sample;
   int alg_len = -1;
@@ -128,8 +151,11 @@ casc_err casc_ocsp_template_init(casc_ocsp_responder *r, int i, casc_error *e) {
     goto out;
   }
   if ((is->tpl_ctx = EVP_MD_CTX_new()) == NULL ||
-      EVP_DigestSignInit(is->tpl_ctx, NULL, is->md, NULL, is->key) != 1)
+      EVP_DigestSignInit(is->tpl_ctx, NULL, is->md, NULL, is->key) != 1) {
     rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "issuer %s: signing context", is->name);
+    goto out;
+  }
+  rc = lint_template(r, i, &st, e);
 out:
   OPENSSL_free(cert);
   OPENSSL_free(alg);
