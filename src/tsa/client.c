@@ -163,7 +163,7 @@ static casc_err fill_info(TS_TST_INFO *tst, casc_ts_info *info, casc_error *e) {
   }
   info->gen_time = timegm(&tm);
   gen_time_rfc3339(gt, info->gen_time_str, sizeof info->gen_time_str);
-  snprintf(info->serial, sizeof info->serial, "%s", hex[0] == '0' && hex[1] != '\0' ? hex + 1 : hex);
+  snprintf(info->serial, sizeof info->serial, "%s", hex); /* as openssl x509 -serial */
   OBJ_obj2txt(info->policy, sizeof info->policy, TS_TST_INFO_get_policy_id(tst), 1);
   TS_ACCURACY *acc = TS_TST_INFO_get_accuracy(tst);
   if (acc != NULL) {
