@@ -36,7 +36,7 @@ static casc_tsa *make_tsa(void) {
       ASN1_INTEGER_set(X509_get_serialNumber(cert), 1) != 1 ||
       X509_set_subject_name(cert, name) != 1 || X509_set_issuer_name(cert, name) != 1 ||
       X509_gmtime_adj(X509_getm_notBefore(cert), 0) == NULL ||
-      X509_gmtime_adj(X509_getm_notAfter(cert), 86400) == NULL ||
+      X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 366 * 86400) == NULL ||
       X509_set_pubkey(cert, key) != 1 || X509_sign(cert, key, EVP_sha256()) <= 0 ||
       casc_tsa_new(cert, key, NULL, NULL, &t, &e) != CASC_OK)
     die("cannot make the TSA");
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else if (pr != CASC_TSA_BAD_ALG && pr != CASC_TSA_BAD_DATA_FORMAT) {
     die("a refused request has no failInfo");
   }
-  if (casc_tsa_answer(tsa, data, size, 1800000000, &resp, &resp_len, &r, &e) != CASC_OK)
+  if (casc_tsa_answer(tsa, data, size, casc_now(), &resp, &resp_len, &r, &e) != CASC_OK)
     die("no answer");
   bool granted_expected = rc == CASC_OK && q.policy == NULL && !q.has_extensions;
   if ((r == CASC_TSA_GRANTED) != granted_expected)

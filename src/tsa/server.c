@@ -57,6 +57,7 @@ struct casc_tsa {
   unsigned char *md_alg, *sig_alg, *sid, *certs;
   size_t md_alg_len, sig_alg_len, sid_len, certs_len;
   size_t sig_max;
+  time_t not_before, not_after;  /* of the TSA certificate: no token outside them */
   /* the threads' states */
   pthread_key_t tkey;
   bool tkey_made;
@@ -366,7 +367,9 @@ casc_err casc_tsa_new(X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain,
   }
   t->serial_prefix[0] = (unsigned char)((t->serial_prefix[0] & 0x3f) | 0x40);
   atomic_init(&t->counter, 1);
-  if ((rc = make_templates(t, cert, chain, cfg, e)) != CASC_OK)
+  if ((rc = casc_asn1_time_get(X509_get0_notBefore(cert), &t->not_before, e)) != CASC_OK ||
+      (rc = casc_asn1_time_get(X509_get0_notAfter(cert), &t->not_after, e)) != CASC_OK ||
+      (rc = make_templates(t, cert, chain, cfg, e)) != CASC_OK)
     goto out;
   if (pthread_key_create(&t->tkey, NULL) != 0) {
     rc = casc_error_set(e, CASC_ERR_INTERNAL, "tsa: thread key");
@@ -628,13 +631,17 @@ casc_err casc_tsa_answer(casc_tsa *t, const unsigned char *req, size_t req_len, 
     return CASC_OK;
   }
   if (casc_tsa_request_parse(req, req_len, &q, &r, &why) == CASC_OK) {
-    if (q.has_extensions)
+    if (q.has_extensions) {
       r = CASC_TSA_UNACCEPTED_EXTENSION;
-    else if (q.policy != NULL &&
-             (q.policy_len != t->policy_oid_len ||
-              memcmp(q.policy, t->policy_oid, q.policy_len) != 0))
+    } else if (q.policy != NULL && (q.policy_len != t->policy_oid_len ||
+                                    memcmp(q.policy, t->policy_oid, q.policy_len) != 0)) {
       r = CASC_TSA_UNACCEPTED_POLICY;
-    else if (!sign_reply(t, th, &q, now)) {
+    } else if (now < t->not_before || now > t->not_after) {
+      /* a token under an expired (or not yet valid) certificate would not
+       * verify: refuse rather than sign it */
+      casc_log(CASC_LOG_ERROR, "tsa: the TSA certificate is not valid now");
+      r = CASC_TSA_SYSTEM_FAILURE;
+    } else if (!sign_reply(t, th, &q, now)) {
       casc_log(CASC_LOG_ERROR, "tsa: signing a reply failed");
       r = CASC_TSA_SYSTEM_FAILURE;
     }

@@ -195,6 +195,13 @@ static void test_malformed_requests(void **state) {
                                    &resp_len, &r, &e),
                    CASC_OK);
   assert_int_equal(r, CASC_TSA_BAD_DATA_FORMAT);
+  /* after the TSA certificate expired (casc init: 5 years): systemFailure (bit 25) */
+  assert_int_equal(casc_tsa_answer(F.tsa, req, n, casc_now() + 6 * 366 * 86400L, &resp,
+                                   &resp_len, &r, &e),
+                   CASC_OK);
+  assert_int_equal(r, CASC_TSA_SYSTEM_FAILURE);
+  reply_status(resp, resp_len, &status, &bit);
+  assert_int_equal(bit, 25);
   /* the good one, to be sure the cuts above failed for the cut */
   assert_int_equal(casc_tsa_answer(F.tsa, req, n, casc_now(), &resp, &resp_len, &r, &e), CASC_OK);
   assert_int_equal(r, CASC_TSA_GRANTED);
