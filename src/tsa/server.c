@@ -58,6 +58,7 @@ struct casc_tsa {
   size_t md_alg_len, sig_alg_len, sid_len, certs_len;
   size_t sig_max;
   time_t not_before, not_after;  /* of the TSA certificate: no token outside them */
+  atomic_bool said_invalid;      /* logged once, not once a request */
   /* the threads' states */
   pthread_key_t tkey;
   bool tkey_made;
@@ -639,7 +640,8 @@ casc_err casc_tsa_answer(casc_tsa *t, const unsigned char *req, size_t req_len, 
     } else if (now < t->not_before || now > t->not_after) {
       /* a token under an expired (or not yet valid) certificate would not
        * verify: refuse rather than sign it */
-      casc_log(CASC_LOG_ERROR, "tsa: the TSA certificate is not valid now");
+      if (!atomic_exchange_explicit(&t->said_invalid, true, memory_order_relaxed))
+        casc_log(CASC_LOG_ERROR, "tsa: the TSA certificate is not valid now: refusing requests");
       r = CASC_TSA_SYSTEM_FAILURE;
     } else if (!sign_reply(t, th, &q, now)) {
       casc_log(CASC_LOG_ERROR, "tsa: signing a reply failed");
