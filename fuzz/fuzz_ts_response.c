@@ -31,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   }
   casc_ts_info_clear(&info);
+  const EVP_MD *md = NULL;
+  if (casc_ts_token_imprint_md(data, size, &md, &e) == CASC_OK && md == NULL)
+    abort();
   ERR_clear_error();
   return 0;
 }

@@ -86,6 +86,12 @@ casc_err casc_ts_verify_token(const unsigned char *token, size_t token_len, cons
                               const unsigned char *digest, size_t digest_len,
                               const casc_ts_verify_opts *opts, casc_ts_info *info, casc_error *e);
 
+/* The hash algorithm of a token's message imprint (SHA-256, -384 or -512;
+ * CASC_ERR_PARSE for anything else or a token that does not parse), so
+ * that a verifier can hash the data with it before casc_ts_verify_token. */
+casc_err casc_ts_token_imprint_md(const unsigned char *token, size_t token_len,
+                                  const EVP_MD **md, casc_error *e);
+
 /* Verifies a TimeStampResp (DER): status granted (or grantedWithMods),
  * then its token as casc_ts_verify_token. When token/token_len are not
  * NULL they receive where the token lies inside resp (a borrowed slice). */

@@ -384,6 +384,40 @@ out:
   return rc;
 }
 
+casc_err casc_ts_token_imprint_md(const unsigned char *token, size_t token_len,
+                                  const EVP_MD **md, casc_error *e) {
+  const unsigned char *p = token;
+  CMS_ContentInfo *cms = NULL;
+  TS_TST_INFO *tst = NULL;
+  casc_err rc = CASC_OK;
+  *md = NULL;
+  if (token_len <= MAX_TOKEN && (cms = d2i_CMS_ContentInfo(NULL, &p, (long)token_len)) != NULL &&
+      p == token + token_len &&
+      OBJ_obj2nid(CMS_get0_eContentType(cms)) == NID_id_smime_ct_TSTInfo) {
+    ASN1_OCTET_STRING **content = CMS_get0_content(cms);
+    if (content != NULL && *content != NULL) {
+      p = ASN1_STRING_get0_data(*content);
+      tst = d2i_TS_TST_INFO(NULL, &p, ASN1_STRING_length(*content));
+    }
+  }
+  if (tst == NULL) {
+    rc = casc_error_ssl(e, CASC_ERR_PARSE, "timestamp token: not a DER TimeStampToken");
+    goto out;
+  }
+  int nid = OBJ_obj2nid(TS_MSG_IMPRINT_get_algo(TS_TST_INFO_get_msg_imprint(tst))->algorithm);
+  *md = nid == NID_sha256 ? EVP_sha256() : nid == NID_sha384 ? EVP_sha384()
+        : nid == NID_sha512 ? EVP_sha512() : NULL;
+  if (*md == NULL)
+    rc = casc_error_set(e, CASC_ERR_PARSE,
+                        "timestamp token: imprint hash %s is not SHA-256, -384 or -512",
+                        nid != NID_undef ? OBJ_nid2sn(nid) : "unknown");
+out:
+  ERR_clear_error();
+  TS_TST_INFO_free(tst);
+  CMS_ContentInfo_free(cms);
+  return rc;
+}
+
 casc_err casc_ts_verify_response(const unsigned char *resp, size_t resp_len, const EVP_MD *md,
                                  const unsigned char *digest, size_t digest_len,
                                  const casc_ts_verify_opts *opts, casc_ts_info *info,

@@ -258,6 +258,10 @@ static void test_granted_verifies(void **state) {
     assert_non_null(info.signer);
     assert_int_equal(sk_X509_num(info.chain), 3); /* TSA, timestamping CA, root */
     assert_non_null(tok);
+    const EVP_MD *found = NULL;
+    assert_int_equal(casc_ts_token_imprint_md(tok, tok_len, &found, &e), CASC_OK);
+    assert_int_equal(EVP_MD_get_type(found), EVP_MD_get_type(mds[m]));
+    assert_int_equal(casc_ts_token_imprint_md(resp, len, &found, &e), CASC_ERR_PARSE);
     /* the token alone verifies the same way */
     casc_ts_info info2;
     assert_int_equal(casc_ts_verify_token(tok, tok_len, mds[m], digest,
