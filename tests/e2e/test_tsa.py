@@ -262,6 +262,26 @@ class TSATest(CascTestCase):
         self.assertIn("TSA certificate", p.stderr)
         self.assertFalse(os.path.exists(out))
 
+    def test_refusal_exits_1(self):
+        # a TSA that refuses (here: the rejection casc serve gives a SHA-1 query)
+        status, _, rejection = post(self.server.url, self.query("qr.tsq", "-sha1"))
+        self.assertEqual(status, 200)
+        fake = FakeTSA(rejection)
+        try:
+            out = self.path("refused.tsr")
+            p = casc("timestamp", self.data, "--tsa", fake.url, "-o", out, ca=self.ca)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("rejection (badAlg", p.stderr)
+            self.assertFalse(os.path.exists(out))
+            # garbage with HTTP 200 is a bad reply too, not an unreachable TSA
+            fake.stop()
+            fake = FakeTSA(b"not a reply")
+            p = casc("timestamp", self.data, "--tsa", fake.url, "-o", out, ca=self.ca)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertFalse(os.path.exists(out))
+        finally:
+            fake.stop()
+
     def test_usage_errors(self):
         self.assertEqual(casc("timestamp", self.data, ca=self.ca).returncode, 2)
         self.assertEqual(casc("timestamp", "--tsa", self.server.url, ca=self.ca).returncode, 2)
