@@ -103,6 +103,43 @@ class FakeTSA:
         self.httpd.server_close()
 
 
+class FlakyTSA:
+    """Answers 503 to the first `failures` requests, then passes each request
+    on to a real TSA and relays its reply."""
+
+    def __init__(self, upstream, failures):
+        self.hits = 0
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                outer.hits += 1
+                if outer.hits <= failures:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                _, _, reply = post(upstream, body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d/tsa" % self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 def ts_text(path):
     return run("openssl", "ts", "-reply", "-in", path, "-text").stdout
 
@@ -232,6 +269,30 @@ class TSATest(CascTestCase):
         self.assertIn("serial:", p.stdout)
         v = self.openssl_verify(self.data + ".tsr")
         self.assertIn("Verification: OK", v.stdout, v.stderr)
+
+    def test_retries_with_backoff(self):
+        # two 503s, then an answer: the third attempt at the same URL succeeds
+        flaky = FlakyTSA(self.server.url, 2)
+        try:
+            out = self.path("flaky.tsr")
+            t0 = time.time()
+            p = casc("timestamp", self.data, "--tsa", flaky.url, "-o", out, ca=self.ca)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(flaky.hits, 3)
+            self.assertGreaterEqual(time.time() - t0, 0.7)  # 0.25 s + 0.5 s of backoff
+            self.assertIn("Verification: OK", self.openssl_verify(out).stdout)
+        finally:
+            flaky.stop()
+        # three 503s exhaust one URL: an unreachable TSA, exit 3
+        flaky = FlakyTSA(self.server.url, 3)
+        try:
+            p = casc("timestamp", self.data, "--tsa", flaky.url, "-o", self.path("f2.tsr"),
+                     ca=self.ca)
+            self.assertEqual(p.returncode, 3, p.stderr)
+            self.assertIn("503", p.stderr)
+            self.assertEqual(flaky.hits, 3)
+        finally:
+            flaky.stop()
 
     def test_unreachable_is_3(self):
         out = self.path("none.tsr")
