@@ -54,6 +54,9 @@ void casc_verify_result_clear(casc_verify_result *r) {
   memset(r, 0, sizeof *r);
 }
 
+static bool sig_alg_ok(CMS_SignerInfo *si, X509 *signer, int md_nid);
+static bool sid_exact(CMS_SignerInfo *si, X509 *cert);
+
 static void decide(casc_verify_result *r, casc_verdict v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void decide(casc_verify_result *r, casc_verdict v, const char *fmt, ...) {
@@ -90,8 +93,8 @@ static ASN1_TYPE *attr_value(X509_ATTRIBUTE *a, int type) {
  * instead of DER, the version numbers, the SignedData digestAlgorithms
  * set. Checked on the bytes, so that no bit of a signature can change
  * without the verdict changing (or the input being refused). */
-static casc_err check_der_frame(const unsigned char *sig, size_t len, int md_nid, bool ski,
-                                casc_error *e) {
+static casc_err check_der_frame(const unsigned char *sig, size_t len, int md_nid,
+                                int sd_version, int si_version, casc_error *e) {
   casc_der_tlv_t ci, oid, wrap, sd, ver, algs, encap, t, sis, si, siver;
   const unsigned char *p = sig;
   size_t left = len;
@@ -111,10 +114,9 @@ static casc_err check_der_frame(const unsigned char *sig, size_t len, int md_nid
       casc_der_expect(&p, &left, CASC_DER_SET, &algs, e) != CASC_OK ||
       casc_der_expect(&p, &left, CASC_DER_SEQUENCE, &encap, e) != CASC_OK)
     return casc_error_set(e, CASC_ERR_PARSE, "not DER: %s", e->msg);
-  /* RFC 5652 5.1: 1 with id-data and v1 signers only, 3 with a v3 one */
-  int want = ski ? 3 : 1;
-  if (ver.len != 1 || ver.val[0] != want)
-    return casc_error_set(e, CASC_ERR_PARSE, "SignedData version is not %d (RFC 5652 5.1)", want);
+  if (ver.len != 1 || ver.val[0] != sd_version)
+    return casc_error_set(e, CASC_ERR_PARSE, "SignedData version is not %d (RFC 5652 5.1)",
+                          sd_version);
   /* digestAlgorithms: exactly the signer's, parameters absent or NULL */
   const ASN1_OBJECT *mdobj = OBJ_nid2obj(md_nid);
   const unsigned char *ap = algs.val;
@@ -148,8 +150,97 @@ static casc_err check_der_frame(const unsigned char *sig, size_t len, int md_nid
   p = si.val, left = si.len;
   if (casc_der_expect(&p, &left, CASC_DER_INTEGER, &siver, e) != CASC_OK)
     return casc_error_set(e, CASC_ERR_PARSE, "not DER: %s", e->msg);
-  if (siver.len != 1 || siver.val[0] != want)
-    return casc_error_set(e, CASC_ERR_PARSE, "SignerInfo version is not %d (RFC 5652 5.3)", want);
+  if (siver.len != 1 || siver.val[0] != si_version)
+    return casc_error_set(e, CASC_ERR_PARSE, "SignerInfo version is not %d (RFC 5652 5.3)",
+                          si_version);
+  return CASC_OK;
+}
+
+/* OpenSSL's parser accepts some BER and re-encodes what a signature
+ * covers (the signed attributes) before checking it: bytes that are not
+ * exactly what OpenSSL writes back are not DER, and refused. */
+/* The TLVs inside a SignedData, in order, at most 8 of them. */
+static int signed_data_fields(const unsigned char *der, size_t len, casc_der_tlv_t *f) {
+  casc_der_tlv_t ci, oid, wrap, sd;
+  casc_error e = {0};
+  const unsigned char *p = der;
+  size_t left = len;
+  if (casc_der_expect(&p, &left, CASC_DER_SEQUENCE, &ci, &e) != CASC_OK || left != 0)
+    return -1;
+  p = ci.val, left = ci.len;
+  if (casc_der_expect(&p, &left, CASC_DER_OID, &oid, &e) != CASC_OK ||
+      casc_der_expect(&p, &left, CASC_DER_CONSTRUCTED | CASC_DER_CONTEXT | 0, &wrap, &e) !=
+          CASC_OK)
+    return -1;
+  p = wrap.val, left = wrap.len;
+  if (casc_der_expect(&p, &left, CASC_DER_SEQUENCE, &sd, &e) != CASC_OK)
+    return -1;
+  p = sd.val, left = sd.len;
+  int n = 0;
+  while (left > 0 && n < 8)
+    if (casc_der_next(&p, &left, &f[n++], &e) != CASC_OK)
+      return -1;
+  return left == 0 ? n : -1;
+}
+
+static int tlv_cmp(const void *a, const void *b) {
+  const casc_der_tlv_t *x = a, *y = b;
+  size_t lx = x->hdr_len + x->len, ly = y->hdr_len + y->len;
+  int c = memcmp(x->hdr, y->hdr, lx < ly ? lx : ly);
+  return c != 0 ? c : (lx > ly) - (lx < ly);
+}
+
+/* The same certificates, in whatever order: many signers (openssl ts
+ * among them) do not sort the SET OF certificates as DER would. */
+static bool same_cert_set(const casc_der_tlv_t *a, const casc_der_tlv_t *b) {
+  enum { MAX_CERTS = 32 };
+  casc_der_tlv_t ca[MAX_CERTS], cb[MAX_CERTS];
+  const casc_der_tlv_t *sets[2] = {a, b};
+  casc_der_tlv_t *outs[2] = {ca, cb};
+  int counts[2] = {0, 0};
+  casc_error e = {0};
+  if (a->len != b->len)
+    return false;
+  for (int k = 0; k < 2; k++) {
+    const unsigned char *p = sets[k]->val;
+    size_t left = sets[k]->len;
+    while (left > 0) {
+      if (counts[k] == MAX_CERTS || casc_der_next(&p, &left, &outs[k][counts[k]++], &e) != CASC_OK)
+        return false;
+    }
+  }
+  if (counts[0] != counts[1])
+    return false;
+  qsort(ca, (size_t)counts[0], sizeof ca[0], tlv_cmp);
+  qsort(cb, (size_t)counts[1], sizeof cb[0], tlv_cmp);
+  for (int i = 0; i < counts[0]; i++)
+    if (tlv_cmp(&ca[i], &cb[i]) != 0)
+      return false;
+  return true;
+}
+
+static casc_err check_reencodes(CMS_ContentInfo *cms, const unsigned char *der, size_t len,
+                                casc_error *e) {
+  unsigned char *back = NULL;
+  int n = i2d_CMS_ContentInfo(cms, &back);
+  bool same = n > 0 && (size_t)n == len && memcmp(back, der, len) == 0;
+  if (!same && n > 0) {
+    /* equal but for the order of the certificates */
+    casc_der_tlv_t fa[8], fb[8];
+    int na = signed_data_fields(der, len, fa), nb = signed_data_fields(back, (size_t)n, fb);
+    same = na > 0 && na == nb && (size_t)n == len;
+    for (int i = 0; same && i < na; i++) {
+      if (fa[i].tag != fb[i].tag)
+        same = false;
+      else if (fa[i].tag == (CASC_DER_CONSTRUCTED | CASC_DER_CONTEXT | 0) && i >= 3)
+        same = same_cert_set(&fa[i], &fb[i]);
+      else
+        same = tlv_cmp(&fa[i], &fb[i]) == 0;
+    }
+  }
+  OPENSSL_free(back);
+  if (!same)
+    return casc_error_set(e, CASC_ERR_PARSE, "not DER (the encoding is not canonical)");
   return CASC_OK;
 }
 
@@ -212,8 +303,13 @@ static casc_err parse_sig(const unsigned char *sig, size_t len, CMS_ContentInfo 
     goto out;
   }
   ASN1_OCTET_STRING *keyid = NULL;
-  if (CMS_SignerInfo_get0_signer_id(si, &keyid, NULL, NULL) != 1 ||
-      (rc = check_der_frame(sig, len, md_nid, keyid != NULL, e)) != CASC_OK) {
+  /* RFC 5652 5.1 and 5.3: version 1 with id-data and an issuer and serial
+   * signer identifier, 3 with a subjectKeyIdentifier */
+  int version = 1;
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, NULL, NULL) == 1 && keyid != NULL)
+    version = 3;
+  if ((rc = check_reencodes(cms, sig, len, e)) != CASC_OK ||
+      (rc = check_der_frame(sig, len, md_nid, version, version, e)) != CASC_OK) {
     if (rc == CASC_OK)
       rc = casc_error_set(e, CASC_ERR_PARSE, "no signer identifier");
     goto out;
@@ -341,6 +437,55 @@ static const EVP_MD *token_md(const unsigned char *der, size_t len) {
   return md;
 }
 
+/* What casc_ts_verify_token leaves to OpenSSL's leniency, checked the way
+ * parse_sig checks the signature itself: DER throughout, the versions
+ * RFC 5652 wants for id-ct-TSTInfo content (SignedData 3), one signer, its
+ * digest parameters, its identifier byte for byte, its signature algorithm
+ * matching its key and digest. */
+static casc_err token_strict(const unsigned char *tok, size_t len, casc_error *e) {
+  casc_err rc = CASC_OK;
+  const unsigned char *p = tok;
+  CMS_ContentInfo *cms = len <= LONG_MAX ? d2i_CMS_ContentInfo(NULL, &p, (long)len) : NULL;
+  STACK_OF(X509) *certs = NULL;
+  if (cms == NULL || p != tok + len || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
+      OBJ_obj2nid(CMS_get0_eContentType(cms)) != NID_id_smime_ct_TSTInfo ||
+      sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1) {
+    ERR_clear_error();
+    rc = casc_error_set(e, CASC_ERR_PARSE, "not a TimeStampToken with one signer");
+    goto out;
+  }
+  CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+  X509_ALGOR *digalg = NULL;
+  const ASN1_OBJECT *obj = NULL;
+  ASN1_OCTET_STRING *keyid = NULL;
+  CMS_SignerInfo_get0_algs(si, NULL, NULL, &digalg, NULL);
+  X509_ALGOR_get0(&obj, NULL, NULL, digalg);
+  int md_nid = OBJ_obj2nid(obj);
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, NULL, NULL) != 1 || !digest_params_ok(digalg)) {
+    rc = casc_error_set(e, CASC_ERR_PARSE, "a malformed token signer");
+    goto out;
+  }
+  if ((rc = check_reencodes(cms, tok, len, e)) != CASC_OK ||
+      (rc = check_der_frame(tok, len, md_nid, 3, keyid != NULL ? 3 : 1, e)) != CASC_OK)
+    goto out;
+  certs = CMS_get1_certs(cms);
+  for (int i = 0; i < sk_X509_num(certs); i++) {
+    X509 *c = sk_X509_value(certs, i);
+    if (CMS_SignerInfo_cert_cmp(si, c) != 0)
+      continue;
+    if (!sid_exact(si, c) || X509_get0_pubkey(c) == NULL || !sig_alg_ok(si, c, md_nid))
+      rc = casc_error_set(e, CASC_ERR_PARSE,
+                          "the token's signer identifier or signature algorithm does not match "
+                          "its certificate");
+    break;
+  }
+out:
+  ERR_clear_error();
+  sk_X509_pop_free(certs, X509_free);
+  CMS_ContentInfo_free(cms);
+  return rc;
+}
+
 /* The timestamp token, when there is one: its imprint must be the hash of
  * this SignerInfo's signature value, its TSA chained to the anchors with
  * the timeStamping EKU. Returns false when it decided (invalid). */
@@ -369,6 +514,8 @@ static bool check_timestamp(CMS_SignerInfo *si, X509_STORE *store, STACK_OF(X509
   if (md == NULL) {
     snprintf(r->ts_error, sizeof r->ts_error,
              "not a TimeStampToken with a SHA-256, -384 or -512 imprint");
+  } else if (token_strict(tok, tok_len, &te) != CASC_OK) {
+    snprintf(r->ts_error, sizeof r->ts_error, "%s", te.msg);
   } else if (EVP_Digest(ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), dg, &dlen,
                         md, NULL) != 1) {
     snprintf(r->ts_error, sizeof r->ts_error, "hashing the signature value failed");
@@ -548,6 +695,24 @@ static bool sig_alg_ok(CMS_SignerInfo *si, X509 *signer, int md_nid) {
   return pk == key && dig == md_nid;
 }
 
+/* X509_NAME_cmp matches names case-insensitively; the signer identifier
+ * must name the certificate's issuer with the very same bytes, so that no
+ * bit of the signature changes without the verdict changing. */
+static bool sid_exact(CMS_SignerInfo *si, X509 *cert) {
+  X509_NAME *issuer = NULL;
+  ASN1_OCTET_STRING *keyid = NULL;
+  if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, NULL) != 1)
+    return false;
+  if (issuer == NULL)
+    return true; /* a subjectKeyIdentifier: compared exactly already */
+  const unsigned char *a = NULL, *b = NULL;
+  size_t alen = 0, blen = 0;
+  if (X509_NAME_get0_der(issuer, &a, &alen) != 1 ||
+      X509_NAME_get0_der(X509_get_issuer_name(cert), &b, &blen) != 1)
+    return false;
+  return alen == blen && memcmp(a, b, alen) == 0;
+}
+
 static void fill_signer(X509 *signer, casc_verify_result *r) {
   casc_error ignore = {0};
   X509_up_ref(signer);
@@ -639,7 +804,8 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   certs = CMS_get1_certs(cms);
   X509 *signer = NULL;
   for (int i = 0; i < sk_X509_num(certs) && signer == NULL; i++)
-    if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0)
+    if (CMS_SignerInfo_cert_cmp(si, sk_X509_value(certs, i)) == 0 &&
+        sid_exact(si, sk_X509_value(certs, i)))
       signer = sk_X509_value(certs, i);
   if (signer == NULL) {
     decide(r, CASC_VERDICT_INVALID, "invalid: the signer certificate is not in the signature");
