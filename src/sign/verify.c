@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define TRUST_FILE_MAX (4 * 1024 * 1024)
+#define TS_CLOCK_SKEW 300 /* seconds a TSA's clock may run ahead of ours */
 
 const char *casc_verdict_name(casc_verdict v) {
   switch (v) {
@@ -845,6 +845,13 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   /* 3. the time the chain is judged at: the timestamp's, else now */
   if (!check_timestamp(si, store, certs, r))
     goto out;
+  /* A TSA whose clock runs ahead cannot move the judgement into the future. */
+  if (r->timestamp_ok && r->ts_gen_time > casc_now() + TS_CLOCK_SKEW) {
+    char when[CASC_TIME_BUFSZ];
+    casc_time_format(r->ts_gen_time, when);
+    decide(r, CASC_VERDICT_INVALID, "invalid: the timestamp's time %s lies in the future", when);
+    goto out;
+  }
   r->judged_at_timestamp = r->timestamp_ok;
   r->judged_at = r->timestamp_ok ? r->ts_gen_time : casc_now();
   if (!check_chain(store, certs, r) || !check_ca_eku(r))

@@ -7,6 +7,7 @@ TSA certificate `casc init` makes); revocation is looked up at a real
 libfaketime. Every process this starts is stopped by its PID."""
 
 import datetime
+import hashlib
 import http.server
 import json
 import os
@@ -462,6 +463,50 @@ class TestSign(unittest.TestCase):
         p = sign(self.path("untrusted-2.p7s"), *with_tsa(W.other_tsa, W.root))
         self.assertNotEqual(p.returncode, 0)
         self.assertFalse(os.path.exists(self.path("untrusted-2.p7s")))
+
+    def test_casc_serve_tsa(self):
+        """casc serve's own TSA: openssl accepts the signature, and openssl ts
+        -verify the token inside it; the verdict is judged at its time, and
+        a flipped bit in the token fails."""
+        url = "http://127.0.0.1:%d/tsa" % W.port
+        out = self.path("serve-tsa.p7s")
+        p = sign(out, "--tsa", url, "--tsa-trust", W.root, "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)[0]["tsa"], url)
+        self.assertEqual(openssl_verify(W.data, out, W.root).returncode, 0)
+        v = verify(out, "--json")
+        self.assertEqual(v.returncode, 0, v.stderr)
+        j = json.loads(v.stdout)
+        self.assertEqual(j["chain"]["judged_by"], "timestamp")
+        self.assertEqual(j["timestamp"]["policy"], "2.23.140.1.4.2")
+        sig = read(out)
+        at = sig.rfind(TS_TOKEN_OID)
+        start = at + len(TS_TOKEN_OID) + 4
+        token = self.path("serve-token.der")
+        write(token, sig[start:])
+        # the imprint is the SHA-256 of the signature value: the OCTET STRING
+        # that ends just before the unsigned attributes [1]
+        text = run("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
+                   out).stdout.decode()
+        self.assertIn("id-smime-aa-timeStampToken", text)
+        sigval = run("openssl", "asn1parse", "-inform", "DER", "-in", out).stdout.decode()
+        last_octets = [line for line in sigval.splitlines()
+                       if "prim:" in line and "OCTET STRING" in line and int(line.split(":")[0]) < at]
+        off = int(last_octets[-1].split(":")[0])
+        hl = int(re.search(r"hl=\s*(\d+)", last_octets[-1]).group(1))
+        ln = int(re.search(r"l=\s*(\d+)", last_octets[-1].split("hl=")[1]).group(1))
+        value = sig[off + hl:off + hl + ln]
+        o = run("openssl", "ts", "-verify", "-token_in", "-in", token, "-digest",
+                hashlib.sha256(value).hexdigest(), "-CAfile", W.root, "-untrusted",
+                os.path.join(W.ca, "certs", "timestamping-ca.pem"), check=False)
+        self.assertEqual(o.returncode, 0, o.stdout + o.stderr)
+        bad = self.path("serve-tampered.p7s")
+        for pos in range(start, len(sig), 37 if SANITIZED else 11):
+            b = bytearray(sig)
+            b[pos] ^= 1 << (pos % 8)
+            write(bad, bytes(b))
+            v = verify(bad, "--revocation", "none")
+            self.assertIn(v.returncode, (1, 2), "byte %d: %s" % (pos, v.stderr))
 
     def test_tsa_failover(self):
         dead = "http://127.0.0.1:%d/tsa" % free_port()
