@@ -80,15 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int ok = 1;
   if ((parsed == CASC_OK) != (rc == CASC_OK))
     ok = 0;
-  if (rc == CASC_OK && r.verdict == CASC_VERDICT_GOOD &&
+  if (rc == CASC_OK && r.verdict == CASC_SIG_GOOD &&
       (!r.digest_ok || !r.signature_ok || !r.chain_ok || r.signer == NULL ||
        (r.timestamped && !r.timestamp_ok)))
     ok = 0;
-  if (rc == CASC_OK && r.verdict != CASC_VERDICT_GOOD && r.decision[0] == '\0')
+  if (rc == CASC_OK && r.verdict != CASC_SIG_GOOD && r.decision[0] == '\0')
     ok = 0;
   if (!ok) {
     fprintf(stderr, "fuzz_cms: parse %d, verify %d, verdict %s: %s\n", (int)parsed, (int)rc,
-            rc == CASC_OK ? casc_verdict_name(r.verdict) : "-", rc == CASC_OK ? r.decision : e.msg);
+            rc == CASC_OK ? casc_sig_verdict_name(r.verdict) : "-", rc == CASC_OK ? r.decision : e.msg);
     abort();
   }
   casc_verify_result_clear(&r);

@@ -79,13 +79,13 @@ casc_err casc_signer_sign_file(casc_signer *s, const char *path, casc_signature 
 
 /* --- verification ---------------------------------------------------------- */
 typedef enum {
-  CASC_VERDICT_GOOD,
-  CASC_VERDICT_REVOKED,
-  CASC_VERDICT_INVALID,
-  CASC_VERDICT_INDETERMINATE,
-} casc_verdict;
+  CASC_SIG_GOOD,
+  CASC_SIG_REVOKED,
+  CASC_SIG_INVALID,
+  CASC_SIG_INDETERMINATE,
+} casc_sig_verdict;
 
-const char *casc_verdict_name(casc_verdict v); /* good, revoked, invalid, indeterminate */
+const char *casc_sig_verdict_name(casc_sig_verdict v); /* good, revoked, invalid, indeterminate */
 
 typedef enum {
   CASC_REVOCATION_HARD, /* unknown status: indeterminate */
@@ -99,24 +99,24 @@ casc_err casc_revocation_policy_parse(const char *s, casc_revocation_policy *out
 /* The revocation status of one certificate, as the revocation step learned
  * it. */
 typedef enum {
-  CASC_REV_NOT_CHECKED,
-  CASC_REV_GOOD,
-  CASC_REV_REVOKED,
-  CASC_REV_UNKNOWN, /* could not be learned (unreachable, no usable CRL...) */
-} casc_rev_status;
+  CASC_SIG_REV_NOT_CHECKED,
+  CASC_SIG_REV_GOOD,
+  CASC_SIG_REV_REVOKED,
+  CASC_SIG_REV_UNKNOWN, /* could not be learned (unreachable, no usable CRL...) */
+} casc_sig_rev_status;
 
 typedef struct {
-  casc_rev_status status;
+  casc_sig_rev_status status;
   char source[8];          /* "ocsp", "crl" or "none" */
   time_t revoked_at;       /* when revoked */
   bool has_invalidity;
   time_t invalidity_date;  /* RFC 5280 5.3.2, when given */
   char reason[32];         /* RFC 5280 reason name, "" if none */
   char detail[512];        /* what was tried, why it failed */
-} casc_rev_info;
+} casc_sig_rev_info;
 
 typedef struct {
-  casc_verdict verdict;
+  casc_sig_verdict verdict;
   char decision[1024];         /* the rule that decided, one line */
   char warning[256];           /* a soft-fail or other warning, "" if none */
   /* the signature */
@@ -143,7 +143,7 @@ typedef struct {
   char chain_error[512];
   STACK_OF(X509) *chain;       /* signer first, anchor last (owned) */
   /* revocation of the signer certificate */
-  casc_rev_info revocation;
+  casc_sig_rev_info revocation;
 } casc_verify_result;
 
 void casc_verify_result_clear(casc_verify_result *r);

@@ -43,11 +43,11 @@ static json_t *time_or_null(bool has, time_t t) {
   return json_string(buf);
 }
 
-static const char *rev_status_name(casc_rev_status s) {
+static const char *rev_status_name(casc_sig_rev_status s) {
   switch (s) {
-  case CASC_REV_GOOD: return "good";
-  case CASC_REV_REVOKED: return "revoked";
-  case CASC_REV_UNKNOWN: return "unknown";
+  case CASC_SIG_REV_GOOD: return "good";
+  case CASC_SIG_REV_REVOKED: return "revoked";
+  case CASC_SIG_REV_UNKNOWN: return "unknown";
   default: return "not_checked";
   }
 }
@@ -67,7 +67,7 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
     BIO_free(bio);
     json_array_append_new(chain, json_string(name));
   }
-  const casc_rev_info *ri = &r->revocation;
+  const casc_sig_rev_info *ri = &r->revocation;
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:o, "
       "s:{s:s, s:s, s:b, s:b, s:b, s:b, s:o}, "
@@ -75,7 +75,7 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
       "s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o}, "
       "s:{s:o, s:s, s:b, s:o, s:o}, "
       "s:{s:s, s:s, s:o, s:o, s:o, s:o}}",
-      "verdict", casc_verdict_name(r->verdict), "decision", r->decision, "file", file,
+      "verdict", casc_sig_verdict_name(r->verdict), "decision", r->decision, "file", file,
       "signature", sig, "warning", r->warning[0] ? json_string(r->warning) : json_null(),
       "digest", "algorithm", r->digest_alg, "value", r->digest_hex, "matches", r->digest_ok,
       "signature_valid", r->signature_ok, "signing_certificate_v2", r->has_signing_cert_v2,
@@ -100,7 +100,7 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
       r->chain_error[0] ? json_string(r->chain_error) : json_null(), "subjects", chain,
       "revocation", "status", rev_status_name(ri->status), "source",
       ri->source[0] ? ri->source : "none", "revoked_at",
-      time_or_null(ri->status == CASC_REV_REVOKED, ri->revoked_at), "invalidity_date",
+      time_or_null(ri->status == CASC_SIG_REV_REVOKED, ri->revoked_at), "invalidity_date",
       time_or_null(ri->has_invalidity, ri->invalidity_date), "reason",
       ri->reason[0] ? json_string(ri->reason) : json_null(), "detail",
       ri->detail[0] ? json_string(ri->detail) : json_null());
@@ -155,13 +155,13 @@ int cmd_verify(const cli_globals *g, int argc, char **argv) {
     goto out;
   }
   switch (r.verdict) {
-  case CASC_VERDICT_GOOD: status = EXIT_GOOD; break;
-  case CASC_VERDICT_INDETERMINATE: status = EXIT_INDETERMINATE; break;
+  case CASC_SIG_GOOD: status = EXIT_GOOD; break;
+  case CASC_SIG_INDETERMINATE: status = EXIT_INDETERMINATE; break;
   default: status = EXIT_NEGATIVE; break;
   }
   if (json) {
     cli_print_json(result_json(file, sig_path, &r));
-  } else if (r.verdict == CASC_VERDICT_GOOD) {
+  } else if (r.verdict == CASC_SIG_GOOD) {
     printf("%s: %s\n", file, r.decision);
   } else {
     fprintf(stderr, "casc verify: %s: %s\n", file, r.decision);

@@ -74,10 +74,10 @@ static casc_err fetch(const char *url, const unsigned char *body, size_t body_le
   return rc;
 }
 
-static void set_revoked(casc_rev_info *out, const char *source, const ASN1_TIME *when,
+static void set_revoked(casc_sig_rev_info *out, const char *source, const ASN1_TIME *when,
                         int reason, const ASN1_GENERALIZEDTIME *invalidity) {
   casc_error ignore = {0};
-  out->status = CASC_REV_REVOKED;
+  out->status = CASC_SIG_REV_REVOKED;
   snprintf(out->source, sizeof out->source, "%s", source);
   casc_asn1_time_get(when, &out->revoked_at, &ignore);
   if (invalidity != NULL &&
@@ -89,7 +89,7 @@ static void set_revoked(casc_rev_info *out, const char *source, const ASN1_TIME 
 }
 
 static casc_err check_ocsp(X509 *cert, X509 *issuer, X509_STORE *trust,
-                           STACK_OF(X509) *untrusted, casc_rev_info *out, casc_error *e) {
+                           STACK_OF(X509) *untrusted, casc_sig_rev_info *out, casc_error *e) {
   casc_err rc = CASC_OK;
   STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(cert);
   OCSP_REQUEST *req = NULL;
@@ -149,7 +149,7 @@ static casc_err check_ocsp(X509 *cert, X509 *issuer, X509_STORE *trust,
     goto out;
   }
   if (status == V_OCSP_CERTSTATUS_GOOD) {
-    out->status = CASC_REV_GOOD;
+    out->status = CASC_SIG_REV_GOOD;
     snprintf(out->source, sizeof out->source, "ocsp");
   } else if (status == V_OCSP_CERTSTATUS_REVOKED) {
     OCSP_SINGLERESP *single = OCSP_resp_get0(bs, OCSP_resp_find(bs, id, -1));
@@ -199,7 +199,7 @@ static bool crl_url(X509 *cert, char *buf, size_t bufsz) {
   return found;
 }
 
-static casc_err check_crl(X509 *cert, X509 *issuer, casc_rev_info *out, casc_error *e) {
+static casc_err check_crl(X509 *cert, X509 *issuer, casc_sig_rev_info *out, casc_error *e) {
   casc_err rc = CASC_OK;
   char url[2048];
   fetch_buf reply = {0};
@@ -235,7 +235,7 @@ static casc_err check_crl(X509 *cert, X509 *issuer, casc_rev_info *out, casc_err
     ASN1_ENUMERATED_free(reason);
     ASN1_GENERALIZEDTIME_free(inv);
   } else {
-    out->status = CASC_REV_GOOD;
+    out->status = CASC_SIG_REV_GOOD;
     snprintf(out->source, sizeof out->source, "crl");
   }
 out:
@@ -245,7 +245,7 @@ out:
 }
 
 casc_err sign_revocation_check(X509 *cert, X509 *issuer, X509_STORE *trust,
-                               STACK_OF(X509) *untrusted, casc_rev_info *out, casc_error *e) {
+                               STACK_OF(X509) *untrusted, casc_sig_rev_info *out, casc_error *e) {
   casc_error oe = {0}, ce = {0};
   memset(out, 0, sizeof *out);
   if (check_ocsp(cert, issuer, trust, untrusted, out, &oe) == CASC_OK)
@@ -254,7 +254,7 @@ casc_err sign_revocation_check(X509 *cert, X509 *issuer, X509_STORE *trust,
   if (check_crl(cert, issuer, out, &ce) == CASC_OK)
     return CASC_OK;
   memset(out, 0, sizeof *out);
-  out->status = CASC_REV_UNKNOWN;
+  out->status = CASC_SIG_REV_UNKNOWN;
   snprintf(out->source, sizeof out->source, "none");
   snprintf(out->detail, sizeof out->detail, "OCSP: %.120s; CRL: %.120s", oe.msg, ce.msg);
   return CASC_OK;

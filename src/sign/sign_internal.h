@@ -27,6 +27,6 @@ void sign_serial_string(const X509 *cert, char *buf, size_t bufsz);
  * status of cert (issued by issuer) as its OCSP responder or CRL tells it
  * now; the caller compares the dates with the time it judges at. */
 casc_err sign_revocation_check(X509 *cert, X509 *issuer, X509_STORE *trust,
-                               STACK_OF(X509) *untrusted, casc_rev_info *out, casc_error *e);
+                               STACK_OF(X509) *untrusted, casc_sig_rev_info *out, casc_error *e);
 
 #endif

@@ -23,12 +23,12 @@
 
 #define TS_CLOCK_SKEW 300 /* seconds a TSA's clock may run ahead of ours */
 
-const char *casc_verdict_name(casc_verdict v) {
+const char *casc_sig_verdict_name(casc_sig_verdict v) {
   switch (v) {
-  case CASC_VERDICT_GOOD: return "good";
-  case CASC_VERDICT_REVOKED: return "revoked";
-  case CASC_VERDICT_INVALID: return "invalid";
-  case CASC_VERDICT_INDETERMINATE: return "indeterminate";
+  case CASC_SIG_GOOD: return "good";
+  case CASC_SIG_REVOKED: return "revoked";
+  case CASC_SIG_INVALID: return "invalid";
+  case CASC_SIG_INDETERMINATE: return "indeterminate";
   }
   return "invalid";
 }
@@ -57,9 +57,9 @@ void casc_verify_result_clear(casc_verify_result *r) {
 static bool sig_alg_ok(CMS_SignerInfo *si, X509 *signer, int md_nid);
 static bool sid_exact(CMS_SignerInfo *si, X509 *cert);
 
-static void decide(casc_verify_result *r, casc_verdict v, const char *fmt, ...)
+static void decide(casc_verify_result *r, casc_sig_verdict v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void decide(casc_verify_result *r, casc_verdict v, const char *fmt, ...) {
+static void decide(casc_verify_result *r, casc_sig_verdict v, const char *fmt, ...) {
   va_list ap;
   r->verdict = v;
   va_start(ap, fmt);
@@ -374,19 +374,19 @@ static bool check_signer_eku(X509 *signer, casc_verify_result *r) {
   EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(signer, NID_ext_key_usage, &crit, NULL);
   bool ok = false;
   if (eku == NULL)
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate has no extended key usage (code signing needs "
            "id-kp-codeSigning)");
   else if (eku_has(eku, NID_anyExtendedKeyUsage))
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate allows anyExtendedKeyUsage, which code signing "
            "forbids (CSBR 7.1.2.3)");
   else if (eku_has(eku, NID_server_auth))
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate is a TLS server certificate (serverAuth), not a "
            "code-signing one (CSBR 7.1.2.3)");
   else if (!eku_has(eku, NID_code_sign))
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate lacks id-kp-codeSigning in its extended key usage");
   else
     ok = true;
@@ -409,7 +409,7 @@ static bool check_ca_eku(casc_verify_result *r) {
     if (bad) {
       char name[256];
       sign_name_string(X509_get_subject_name(ca), name, sizeof name);
-      decide(r, CASC_VERDICT_INVALID,
+      decide(r, CASC_SIG_INVALID,
              "invalid: the CA %s restricts its extended key usage to exclude code signing",
              name);
       return false;
@@ -500,7 +500,7 @@ static bool check_timestamp(CMS_SignerInfo *si, X509_STORE *store, STACK_OF(X509
   if (dup || t == NULL) {
     snprintf(r->ts_error, sizeof r->ts_error, "%s",
              dup ? "two timestamp tokens" : "a malformed timestamp token attribute");
-    decide(r, CASC_VERDICT_INVALID, "invalid: %s", r->ts_error);
+    decide(r, CASC_SIG_INVALID, "invalid: %s", r->ts_error);
     return false;
   }
   const unsigned char *tok = ASN1_STRING_get0_data(t->value.sequence);
@@ -533,7 +533,7 @@ static bool check_timestamp(CMS_SignerInfo *si, X509_STORE *store, STACK_OF(X509
   }
   casc_ts_info_clear(&info);
   if (!r->timestamp_ok) {
-    decide(r, CASC_VERDICT_INVALID, "invalid: the timestamp token does not verify: %s",
+    decide(r, CASC_SIG_INVALID, "invalid: the timestamp token does not verify: %s",
            r->ts_error);
     return false;
   }
@@ -549,7 +549,7 @@ static bool check_chain(X509_STORE *store, STACK_OF(X509) *certs, casc_verify_re
   casc_time_format(r->not_before, nb);
   casc_time_format(r->not_after, na);
   if (ctx == NULL || X509_STORE_CTX_init(ctx, store, r->signer, certs) != 1) {
-    decide(r, CASC_VERDICT_INVALID, "invalid: out of memory building the chain");
+    decide(r, CASC_SIG_INVALID, "invalid: out of memory building the chain");
     goto out;
   }
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
@@ -571,17 +571,17 @@ static bool check_chain(X509_STORE *store, STACK_OF(X509) *certs, casc_verify_re
            name);
   bool is_signer = bad == NULL || X509_cmp(bad, r->signer) == 0;
   if (err == X509_V_ERR_CERT_HAS_EXPIRED && is_signer && !r->timestamped)
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: expired and no timestamp: the signer certificate expired at %s", na);
   else if (err == X509_V_ERR_CERT_HAS_EXPIRED && is_signer)
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate had expired (at %s) by the timestamp %s", na, when);
   else if (err == X509_V_ERR_CERT_NOT_YET_VALID && is_signer)
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate was not yet valid (from %s) at %s %s", nb,
            r->judged_at_timestamp ? "the timestamp" : "now,", when);
   else
-    decide(r, CASC_VERDICT_INVALID, "invalid: the chain does not verify at %s: %s", when,
+    decide(r, CASC_SIG_INVALID, "invalid: the chain does not verify at %s: %s", when,
            r->chain_error);
 out:
   X509_STORE_CTX_free(ctx);
@@ -593,45 +593,45 @@ out:
  * leaves the signature valid. */
 static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
                              const casc_verify_opts *opts, casc_verify_result *r) {
-  casc_rev_info *ri = &r->revocation;
+  casc_sig_rev_info *ri = &r->revocation;
   char when[CASC_TIME_BUFSZ], at[CASC_TIME_BUFSZ];
   casc_time_format(r->judged_at, when);
   if (opts->revocation == CASC_REVOCATION_NONE || sk_X509_num(r->chain) < 2) {
-    ri->status = CASC_REV_NOT_CHECKED;
+    ri->status = CASC_SIG_REV_NOT_CHECKED;
     snprintf(ri->source, sizeof ri->source, "none");
     goto good;
   }
   casc_error e = {0};
   if (sign_revocation_check(r->signer, sk_X509_value(r->chain, 1), store, certs, ri, &e) !=
       CASC_OK) {
-    ri->status = CASC_REV_UNKNOWN;
+    ri->status = CASC_SIG_REV_UNKNOWN;
     snprintf(ri->detail, sizeof ri->detail, "%s", e.msg);
   }
-  if (ri->status == CASC_REV_REVOKED) {
+  if (ri->status == CASC_SIG_REV_REVOKED) {
     time_t eff = ri->revoked_at;
     if (ri->has_invalidity && ri->invalidity_date < eff)
       eff = ri->invalidity_date;
     casc_time_format(eff, at);
     if (eff <= r->judged_at) {
       if (r->judged_at_timestamp)
-        decide(r, CASC_VERDICT_REVOKED,
+        decide(r, CASC_SIG_REVOKED,
                "revoked: the signer certificate was revoked at %s%s%s, at or before the "
                "timestamp %s",
                at, ri->reason[0] ? " for " : "", ri->reason, when);
       else
-        decide(r, CASC_VERDICT_REVOKED, "revoked: the signer certificate was revoked at %s%s%s",
+        decide(r, CASC_SIG_REVOKED, "revoked: the signer certificate was revoked at %s%s%s",
                at, ri->reason[0] ? " for " : "", ri->reason);
       return;
     }
-    decide(r, CASC_VERDICT_GOOD,
+    decide(r, CASC_SIG_GOOD,
            "valid: timestamped at %s, chain valid at %s; revoked later, at %s, which leaves "
            "earlier signatures valid",
            when, when, at);
     return;
   }
-  if (ri->status == CASC_REV_UNKNOWN) {
+  if (ri->status == CASC_SIG_REV_UNKNOWN) {
     if (opts->revocation == CASC_REVOCATION_HARD) {
-      decide(r, CASC_VERDICT_INDETERMINATE,
+      decide(r, CASC_SIG_INDETERMINATE,
              "indeterminate: the revocation status of the signer certificate could not be "
              "learned: %s",
              ri->detail);
@@ -642,9 +642,9 @@ static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
   }
 good:
   if (r->judged_at_timestamp)
-    decide(r, CASC_VERDICT_GOOD, "valid: timestamped at %s, chain valid at %s", when, when);
+    decide(r, CASC_SIG_GOOD, "valid: timestamped at %s, chain valid at %s", when, when);
   else
-    decide(r, CASC_VERDICT_GOOD, "valid: not timestamped, chain valid now (%s)", when);
+    decide(r, CASC_SIG_GOOD, "valid: not timestamped, chain valid now (%s)", when);
 }
 
 static casc_err load_trust(const char *path, X509_STORE **out, casc_error *e) {
@@ -757,7 +757,7 @@ static bool check_ess(CMS_SignerInfo *si, X509 *signer, casc_verify_result *r) {
 out:
   r->signing_cert_v2_ok = has2 && ok;
   if (!ok)
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signing-certificate attribute does not name the signer certificate");
   sk_X509_free(chain);
   ESS_SIGNING_CERT_V2_free(v2);
@@ -776,7 +776,7 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   unsigned char dg[EVP_MAX_MD_SIZE];
   unsigned dlen = 0;
   memset(r, 0, sizeof *r);
-  r->verdict = CASC_VERDICT_INVALID;
+  r->verdict = CASC_SIG_INVALID;
   if ((rc = load_trust(opts->trust_path, &store, e)) != CASC_OK)
     goto out;
   if ((rc = parse_sig(sig, sig_len, &cms, &si, &md, e)) != CASC_OK)
@@ -793,7 +793,7 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   ASN1_TYPE *mdv = attr_value(one_attr(si, NID_pkcs9_messageDigest, true, NULL),
                               V_ASN1_OCTET_STRING);
   if (memcmp(ASN1_STRING_get0_data(mdv->value.octet_string), dg, dlen) != 0) {
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the file's %s digest differs from the signed messageDigest: the file is "
            "not the one that was signed (changed or corrupted)",
            r->digest_alg);
@@ -808,24 +808,24 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
         sid_exact(si, sk_X509_value(certs, i)))
       signer = sk_X509_value(certs, i);
   if (signer == NULL) {
-    decide(r, CASC_VERDICT_INVALID, "invalid: the signer certificate is not in the signature");
+    decide(r, CASC_SIG_INVALID, "invalid: the signer certificate is not in the signature");
     goto out;
   }
   fill_signer(signer, r);
   CMS_SignerInfo_set1_signer_cert(si, signer);
   if (X509_get0_pubkey(signer) == NULL) {
     ERR_clear_error();
-    decide(r, CASC_VERDICT_INVALID, "invalid: the signer certificate's public key is malformed");
+    decide(r, CASC_SIG_INVALID, "invalid: the signer certificate's public key is malformed");
     goto out;
   }
   if (!sig_alg_ok(si, signer, EVP_MD_get_type(md))) {
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signature algorithm does not match the signer's key and digest");
     goto out;
   }
   if (CMS_SignerInfo_verify(si) != 1) {
     ERR_clear_error();
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signature value does not verify over the signed attributes with the "
            "signer's key (the signature was altered)");
     goto out;
@@ -849,7 +849,7 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   if (r->timestamp_ok && r->ts_gen_time > casc_now() + TS_CLOCK_SKEW) {
     char when[CASC_TIME_BUFSZ];
     casc_time_format(r->ts_gen_time, when);
-    decide(r, CASC_VERDICT_INVALID, "invalid: the timestamp's time %s lies in the future", when);
+    decide(r, CASC_SIG_INVALID, "invalid: the timestamp's time %s lies in the future", when);
     goto out;
   }
   r->judged_at_timestamp = r->timestamp_ok;
@@ -861,7 +861,7 @@ casc_err casc_verify_file(const char *path, const unsigned char *sig, size_t sig
   if (r->lifetime_signing && casc_now() > r->not_after) {
     char na[CASC_TIME_BUFSZ];
     casc_time_format(r->not_after, na);
-    decide(r, CASC_VERDICT_INVALID,
+    decide(r, CASC_SIG_INVALID,
            "invalid: the signer certificate carries the Lifetime Signing OID and expired at %s; "
            "a timestamp does not extend it",
            na);

@@ -140,7 +140,7 @@ static void test_good_signature(void **state) {
   casc_error e = {0};
   assert_int_equal(casc_sign_parse_check(F.sig, F.sig_len, &e), CASC_OK);
   assert_int_equal(judge(F.sig, F.sig_len, &r, &e), CASC_OK);
-  assert_int_equal(r.verdict, CASC_VERDICT_GOOD);
+  assert_int_equal(r.verdict, CASC_SIG_GOOD);
   assert_true(r.digest_ok && r.signature_ok && r.chain_ok && r.eku_ok);
   assert_true(r.has_signing_cert_v2 && r.signing_cert_v2_ok);
   assert_false(r.timestamped);
@@ -242,7 +242,7 @@ static void test_every_bit_position(void **state) {
     memcpy(b, F.sig, F.sig_len);
     b[i] ^= (unsigned char)(1u << bit);
     casc_err rc = judge(b, F.sig_len, &r, &e);
-    if (rc == CASC_OK && r.verdict == CASC_VERDICT_GOOD)
+    if (rc == CASC_OK && r.verdict == CASC_SIG_GOOD)
       fail_msg("byte %zu bit %d flipped: still good", i, bit);
     if (rc == CASC_OK && r.decision[0] == '\0')
       fail_msg("byte %zu: a verdict without a decision", i);
@@ -263,13 +263,13 @@ static void test_wrong_content_and_trust(void **state) {
   assert_int_equal(util_write_file(other, "line one\nline two\n", 18), 0); /* LF, not CRLF */
   casc_verify_opts vo = {.trust_path = F.root, .revocation = CASC_REVOCATION_NONE};
   assert_int_equal(casc_verify_file(other, F.sig, F.sig_len, &vo, &r, &e), CASC_OK);
-  assert_int_equal(r.verdict, CASC_VERDICT_INVALID);
+  assert_int_equal(r.verdict, CASC_SIG_INVALID);
   assert_non_null(strstr(r.decision, "messageDigest"));
   casc_verify_result_clear(&r);
   /* --trust anchors are trusted as given: the signer certificate itself will do */
   vo.trust_path = F.cert;
   assert_int_equal(casc_verify_file(F.content, F.sig, F.sig_len, &vo, &r, &e), CASC_OK);
-  assert_int_equal(r.verdict, CASC_VERDICT_GOOD); /* the signer itself as the anchor */
+  assert_int_equal(r.verdict, CASC_SIG_GOOD); /* the signer itself as the anchor */
   casc_verify_result_clear(&r);
   char junk[PATH_MAX];
   util_join(junk, F.tmp, "junk.pem");
