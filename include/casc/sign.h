@@ -115,6 +115,8 @@ typedef struct {
   char detail[512];        /* what was tried, why it failed */
 } casc_sig_rev_info;
 
+#define CASC_SIG_MAX_CAS 8 /* CA certificates whose revocation is checked */
+
 typedef struct {
   casc_sig_verdict verdict;
   char decision[1024];         /* the rule that decided, one line */
@@ -142,8 +144,11 @@ typedef struct {
   bool chain_ok;
   char chain_error[512];
   STACK_OF(X509) *chain;       /* signer first, anchor last (owned) */
-  /* revocation of the signer certificate */
+  /* revocation of the signer certificate, and of the CA certificates
+   * between it and the anchor (issuer first) */
   casc_sig_rev_info revocation;
+  casc_sig_rev_info ca_revocation[CASC_SIG_MAX_CAS];
+  int n_ca_revocation;
 } casc_verify_result;
 
 void casc_verify_result_clear(casc_verify_result *r);

@@ -52,29 +52,48 @@ static const char *rev_status_name(casc_sig_rev_status s) {
   }
 }
 
+static void subject_of(X509 *cert, char *name, size_t size) {
+  BIO *bio = BIO_new(BIO_s_mem());
+  name[0] = '\0';
+  if (bio != NULL && X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
+                                        XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+    int n = BIO_read(bio, name, (int)size - 1);
+    name[n > 0 ? n : 0] = '\0';
+  }
+  BIO_free(bio);
+}
+
+static json_t *rev_json(const casc_sig_rev_info *ri) {
+  return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "status", rev_status_name(ri->status),
+                   "source", ri->source[0] ? ri->source : "none", "revoked_at",
+                   time_or_null(ri->status == CASC_SIG_REV_REVOKED, ri->revoked_at),
+                   "invalidity_date", time_or_null(ri->has_invalidity, ri->invalidity_date),
+                   "reason", ri->reason[0] ? json_string(ri->reason) : json_null(), "detail",
+                   ri->detail[0] ? json_string(ri->detail) : json_null());
+}
+
 static json_t *result_json(const char *file, const char *sig, const casc_verify_result *r) {
   json_t *chain = json_array();
   for (int i = 0; i < sk_X509_num(r->chain); i++) {
     char name[512];
-    BIO *bio = BIO_new(BIO_s_mem());
-    name[0] = '\0';
-    if (bio != NULL &&
-        X509_NAME_print_ex(bio, X509_get_subject_name(sk_X509_value(r->chain, i)), 0,
-                           XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-      int n = BIO_read(bio, name, sizeof name - 1);
-      name[n > 0 ? n : 0] = '\0';
-    }
-    BIO_free(bio);
+    subject_of(sk_X509_value(r->chain, i), name, sizeof name);
     json_array_append_new(chain, json_string(name));
   }
-  const casc_sig_rev_info *ri = &r->revocation;
+  json_t *cas = json_array();
+  for (int i = 0; i < r->n_ca_revocation && i + 1 < sk_X509_num(r->chain); i++) {
+    char name[512];
+    subject_of(sk_X509_value(r->chain, i + 1), name, sizeof name);
+    json_t *one = rev_json(&r->ca_revocation[i]);
+    json_object_set_new(one, "subject", json_string(name));
+    json_array_append_new(cas, one);
+  }
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:o, "
       "s:{s:s, s:s, s:b, s:b, s:b, s:b, s:o}, "
       "s:o, "
       "s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o}, "
       "s:{s:o, s:s, s:b, s:o, s:o}, "
-      "s:{s:s, s:s, s:o, s:o, s:o, s:o}}",
+      "s:o, s:o}",
       "verdict", casc_sig_verdict_name(r->verdict), "decision", r->decision, "file", file,
       "signature", sig, "warning", r->warning[0] ? json_string(r->warning) : json_null(),
       "digest", "algorithm", r->digest_alg, "value", r->digest_hex, "matches", r->digest_ok,
@@ -98,12 +117,7 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
       "chain", "judged_at", time_or_null(r->judged_at != 0, r->judged_at), "judged_by",
       r->judged_at_timestamp ? "timestamp" : "now", "valid", r->chain_ok, "error",
       r->chain_error[0] ? json_string(r->chain_error) : json_null(), "subjects", chain,
-      "revocation", "status", rev_status_name(ri->status), "source",
-      ri->source[0] ? ri->source : "none", "revoked_at",
-      time_or_null(ri->status == CASC_SIG_REV_REVOKED, ri->revoked_at), "invalidity_date",
-      time_or_null(ri->has_invalidity, ri->invalidity_date), "reason",
-      ri->reason[0] ? json_string(ri->reason) : json_null(), "detail",
-      ri->detail[0] ? json_string(ri->detail) : json_null());
+      "revocation", rev_json(&r->revocation), "ca_revocation", cas);
 }
 
 int cmd_verify(const cli_globals *g, int argc, char **argv) {

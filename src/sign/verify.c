@@ -590,55 +590,84 @@ out:
 
 /* Revocation, judged against the time the chain was judged at: a
  * revocation (or invalidity) date at or before it counts, a later one
- * leaves the signature valid. */
+ * leaves the signature valid. Every certificate of the chain but the
+ * anchor is asked about; the signer's answer is r->revocation. */
+static time_t effective_revocation(const casc_sig_rev_info *ri) {
+  time_t eff = ri->revoked_at;
+  if (ri->has_invalidity && ri->invalidity_date < eff)
+    eff = ri->invalidity_date;
+  return eff;
+}
+
 static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
                              const casc_verify_opts *opts, casc_verify_result *r) {
-  casc_sig_rev_info *ri = &r->revocation;
-  char when[CASC_TIME_BUFSZ], at[CASC_TIME_BUFSZ];
+  char when[CASC_TIME_BUFSZ], at[CASC_TIME_BUFSZ], name[256];
+  int n = sk_X509_num(r->chain) - 1; /* links with an issuer in the chain */
   casc_time_format(r->judged_at, when);
-  if (opts->revocation == CASC_REVOCATION_NONE || sk_X509_num(r->chain) < 2) {
-    ri->status = CASC_SIG_REV_NOT_CHECKED;
-    snprintf(ri->source, sizeof ri->source, "none");
+  if (n > CASC_SIG_MAX_CAS + 1)
+    n = CASC_SIG_MAX_CAS + 1;
+  r->n_ca_revocation = n > 1 ? n - 1 : 0;
+  if (opts->revocation == CASC_REVOCATION_NONE || n < 1) {
+    r->revocation.status = CASC_SIG_REV_NOT_CHECKED;
+    snprintf(r->revocation.source, sizeof r->revocation.source, "none");
+    r->n_ca_revocation = 0;
     goto good;
   }
-  casc_error e = {0};
-  if (sign_revocation_check(r->signer, sk_X509_value(r->chain, 1), store, certs, ri, &e) !=
-      CASC_OK) {
-    ri->status = CASC_SIG_REV_UNKNOWN;
-    snprintf(ri->detail, sizeof ri->detail, "%s", e.msg);
-  }
-  if (ri->status == CASC_SIG_REV_REVOKED) {
-    time_t eff = ri->revoked_at;
-    if (ri->has_invalidity && ri->invalidity_date < eff)
-      eff = ri->invalidity_date;
-    casc_time_format(eff, at);
-    if (eff <= r->judged_at) {
-      if (r->judged_at_timestamp)
-        decide(r, CASC_SIG_REVOKED,
-               "revoked: the signer certificate was revoked at %s%s%s, at or before the "
-               "timestamp %s",
-               at, ri->reason[0] ? " for " : "", ri->reason, when);
-      else
-        decide(r, CASC_SIG_REVOKED, "revoked: the signer certificate was revoked at %s%s%s",
-               at, ri->reason[0] ? " for " : "", ri->reason);
-      return;
+  for (int i = 0; i < n; i++) {
+    casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    casc_error e = {0};
+    if (sign_revocation_check(sk_X509_value(r->chain, i), sk_X509_value(r->chain, i + 1), store,
+                              certs, ri, &e) != CASC_OK) {
+      ri->status = CASC_SIG_REV_UNKNOWN;
+      snprintf(ri->detail, sizeof ri->detail, "%s", e.msg);
     }
-    decide(r, CASC_SIG_GOOD,
-           "valid: timestamped at %s, chain valid at %s; revoked later, at %s, which leaves "
-           "earlier signatures valid",
-           when, when, at);
+  }
+  /* a revocation that counts decides, the signer's first */
+  for (int i = 0; i < n; i++) {
+    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    if (ri->status != CASC_SIG_REV_REVOKED || effective_revocation(ri) > r->judged_at)
+      continue;
+    casc_time_format(effective_revocation(ri), at);
+    if (i == 0)
+      snprintf(name, sizeof name, "the signer certificate");
+    else {
+      char subject[200];
+      sign_name_string(X509_get_subject_name(sk_X509_value(r->chain, i)), subject,
+                       sizeof subject);
+      snprintf(name, sizeof name, "the CA certificate %s", subject);
+    }
+    if (r->judged_at_timestamp)
+      decide(r, CASC_SIG_REVOKED, "revoked: %s was revoked at %s%s%s, at or before the timestamp %s",
+             name, at, ri->reason[0] ? " for " : "", ri->reason, when);
+    else
+      decide(r, CASC_SIG_REVOKED, "revoked: %s was revoked at %s%s%s", name, at,
+             ri->reason[0] ? " for " : "", ri->reason);
     return;
   }
-  if (ri->status == CASC_SIG_REV_UNKNOWN) {
+  for (int i = 0; i < n; i++) {
+    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    if (ri->status != CASC_SIG_REV_UNKNOWN)
+      continue;
     if (opts->revocation == CASC_REVOCATION_HARD) {
       decide(r, CASC_SIG_INDETERMINATE,
-             "indeterminate: the revocation status of the signer certificate could not be "
-             "learned: %s",
-             ri->detail);
+             "indeterminate: the revocation status of the %s could not be learned: %s",
+             i == 0 ? "signer certificate" : "CA certificate", ri->detail);
       return;
     }
-    snprintf(r->warning, sizeof r->warning,
-             "revocation status unknown (soft-fail): %.200s", ri->detail);
+    snprintf(r->warning, sizeof r->warning, "revocation status unknown (soft-fail): %.200s",
+             ri->detail);
+    break;
+  }
+  for (int i = 0; i < n; i++) {
+    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    if (ri->status != CASC_SIG_REV_REVOKED)
+      continue;
+    casc_time_format(effective_revocation(ri), at);
+    decide(r, CASC_SIG_GOOD,
+           "valid: timestamped at %s, chain valid at %s; %s revoked later, at %s, which leaves "
+           "earlier signatures valid",
+           when, when, i == 0 ? "the signer certificate was" : "a CA certificate was", at);
+    return;
   }
 good:
   if (r->judged_at_timestamp)

@@ -269,6 +269,10 @@ class TestSign(unittest.TestCase):
                 self.assertTrue(j["digest"]["signing_certificate_v2_valid"])
                 self.assertEqual(j["revocation"]["status"], "good")
                 self.assertEqual(j["revocation"]["source"], "ocsp")
+                # the code-signing CA too, through the root's CRL
+                self.assertEqual([(c["subject"].split(",")[0], c["status"], c["source"])
+                                  for c in j["ca_revocation"]],
+                                 [("CN=casc Demo Code Signing CA", "good", "crl")])
                 if ts:
                     self.assertIn("timestamped at", j["decision"])
         # and the TSA was asked exactly when --tsa was given
