@@ -210,6 +210,9 @@ def setUpModule():
                              os.path.join(W.other, "certs", "tsa.pem"),
                              os.path.join(W.other, "keys", "tsa.key"),
                              os.path.join(W.other, "certs", "timestamping-ca.pem"))
+    # the CRLs exist before the daemon serves them (the CA certificates are
+    # checked through the root's CRL)
+    casc("crl", ca=W.ca, check=True)
     W.serve = Serve(W.ca, W.port)
     # a file with text-like lines too: CRLF must survive as it is (no
     # canonicalization), and binary after it
