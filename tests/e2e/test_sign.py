@@ -304,6 +304,23 @@ class TestSign(unittest.TestCase):
             self.assertEqual(j["digest"]["algorithm"], alg)
             self.assertEqual(j["verdict"], "good")
 
+    @unittest.skipUnless(os.environ.get("CASC_SLOW_TESTS"), "40 s of hashing: CASC_SLOW_TESTS=1")
+    def test_file_over_4_gib(self):
+        """A sparse file of 4 GiB and one byte: sizes and offsets never held
+        in 32 bits. The digest casc signs is the one openssl dgst computes."""
+        big = self.path("big.bin")
+        with open(big, "wb") as f:
+            f.truncate(4 * 1024 ** 3 + 1)
+        try:
+            out = self.path("big.p7s")
+            self.assertEqual(sign(out, data=big).returncode, 0)
+            v = verify(out, "--revocation", "none", "--json", data=big)
+            self.assertEqual(v.returncode, 0, v.stderr)
+            dgst = run("openssl", "dgst", "-sha256", "-r", big).stdout.decode().split()[0]
+            self.assertEqual(json.loads(v.stdout)["digest"]["value"], dgst.upper())
+        finally:
+            os.remove(big)
+
     def test_several_files_one_call(self):
         d = self.path("many")
         os.makedirs(d, exist_ok=True)
