@@ -26,10 +26,12 @@ static const char help[] =
     "  --sig FILE         the signature (DER, as casc sign and openssl cms -outform DER write)\n"
     "  --trust FILE       the trust anchors (PEM): for the code-signing chain and the TSA\n"
     "  --revocation P     hard (default): an unknown revocation status is indeterminate;\n"
-    "                     soft: it passes with a warning; none: not checked. The signer's\n"
-    "                     status is asked of its OCSP responder, else read from its CRL\n"
+    "                     soft: it passes with a warning; none: not checked. Each\n"
+    "                     certificate's status (the signer's and the CAs' up to the anchor)\n"
+    "                     is asked of its OCSP responder, else read from its CRL\n"
     "  --json             print {\"verdict\": good|revoked|invalid|indeterminate, \"decision\",\n"
-    "                     ...} with the signature, signer, timestamp, chain and revocation\n\n"
+    "                     ...} with the signature, signer, timestamp, chain, the signer's\n"
+    "                     revocation and the CA certificates' (ca_revocation)\n\n"
     "Exit status: 0 valid; 1 invalid or revoked; 2 bad arguments or unreadable input;\n"
     "3 indeterminate (revocation status unknown under hard).\n";
 
