@@ -4,6 +4,7 @@
 #include "casc/sign.h"
 
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,12 @@ static const char help[] =
     "key that does not match the certificate, an existing output, or no TSA reachable.\n";
 
 #define MAX_TSA 16
+
+static bool parent_writable(const char *path) {
+  char copy[4096];
+  snprintf(copy, sizeof copy, "%s", path);
+  return access(dirname(copy), W_OK) == 0;
+}
 
 int cmd_sign(const cli_globals *g, int argc, char **argv) {
   (void)g;
@@ -122,6 +129,10 @@ int cmd_sign(const cli_globals *g, int argc, char **argv) {
         status = cli_usage_error("sign", "%s: given twice", files[i]);
         goto out;
       }
+    if (!parent_writable(outs[i])) {
+      status = cli_usage_error("sign", "%s: its directory is missing or not writable", outs[i]);
+      goto out;
+    }
     if (!force && access(outs[i], F_OK) == 0) {
       status = cli_usage_error("sign", "%s: exists (use --force to replace it)", outs[i]);
       goto out;

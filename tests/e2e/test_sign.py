@@ -252,8 +252,8 @@ def with_tsa(tsa=None, trust=None):
 
 
 class TestSign(unittest.TestCase):
-    def path(self, name):
-        return os.path.join(W.dir, name)
+    def path(self, *names):
+        return os.path.join(W.dir, *names)
 
     def test_openssl_accepts_plain_and_timestamped(self):
         for ts in (False, True):
@@ -617,6 +617,8 @@ class TestSign(unittest.TestCase):
             (["sign", W.data, "--cert", W.cert, "--key", W.key, "--tsa", "ftp://x"], "ftp://x"),
             (["sign", self.path("missing.bin"), "--cert", W.cert, "--key", W.key],
              "missing.bin"),
+            (["sign", W.data, "--cert", W.cert, "--key", W.key, "-o",
+              self.path("no-such-dir", "x.p7s")], "no-such-dir"),
         ]
         for args, needle in cases:
             with self.subTest(args=args):
