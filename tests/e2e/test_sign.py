@@ -190,6 +190,8 @@ def setUpModule():
         raise unittest.SkipTest("CASC_BIN does not name the casc binary")
     W = World()
     W.dir = tempfile.mkdtemp(prefix="casc-sign-")
+    # any CRL cache goes here, not into the user's ~/.cache
+    os.environ["XDG_CACHE_HOME"] = os.path.join(W.dir, "cache")
     W.port = free_port()
     W.ca = os.path.join(W.dir, "ca")
     casc("init", "--base-url", "http://127.0.0.1:%d" % W.port, ca=W.ca, check=True)
