@@ -138,6 +138,7 @@ typedef struct {
   bool timestamped, timestamp_ok;
   time_t ts_gen_time;
   char ts_serial[80], ts_policy[128], ts_tsa[512], ts_error[512];
+  STACK_OF(X509) *ts_chain;    /* the TSA certificate first, anchor last (owned) */
   /* the chain, judged at judged_at */
   time_t judged_at;
   bool judged_at_timestamp;    /* false: judged now */
@@ -149,6 +150,10 @@ typedef struct {
   casc_sig_rev_info revocation;
   casc_sig_rev_info ca_revocation[CASC_SIG_MAX_CAS];
   int n_ca_revocation;
+  /* revocation of the TSA certificate and its CAs (TSA first): one
+   * revoked at or before the timestamp's time voids the timestamp */
+  casc_sig_rev_info ts_revocation[CASC_SIG_MAX_CAS];
+  int n_ts_revocation;
 } casc_verify_result;
 
 void casc_verify_result_clear(casc_verify_result *r);

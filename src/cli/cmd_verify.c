@@ -27,11 +27,13 @@ static const char help[] =
     "  --trust FILE       the trust anchors (PEM): for the code-signing chain and the TSA\n"
     "  --revocation P     hard (default): an unknown revocation status is indeterminate;\n"
     "                     soft: it passes with a warning; none: not checked. Each\n"
-    "                     certificate's status (the signer's and the CAs' up to the anchor)\n"
-    "                     is asked of its OCSP responder, else read from its CRL\n"
+    "                     certificate's status (the signer's, its CAs' up to the anchor, and\n"
+    "                     the TSA's and its CAs') is asked of its OCSP responder, else read\n"
+    "                     from its CRL\n"
     "  --json             print {\"verdict\": good|revoked|invalid|indeterminate, \"decision\",\n"
     "                     ...} with the signature, signer, timestamp, chain, the signer's\n"
-    "                     revocation and the CA certificates' (ca_revocation)\n\n"
+    "                     revocation, the CA certificates' (ca_revocation) and the TSA's\n"
+    "                     (tsa_revocation)\n\n"
     "Exit status: 0 valid; 1 invalid or revoked; 2 bad arguments or unreadable input;\n"
     "3 indeterminate (revocation status unknown under hard).\n";
 
@@ -89,13 +91,21 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
     json_object_set_new(one, "subject", json_string(name));
     json_array_append_new(cas, one);
   }
+  json_t *tsas = json_array();
+  for (int i = 0; i < r->n_ts_revocation && i < sk_X509_num(r->ts_chain); i++) {
+    char name[512];
+    subject_of(sk_X509_value(r->ts_chain, i), name, sizeof name);
+    json_t *one = rev_json(&r->ts_revocation[i]);
+    json_object_set_new(one, "subject", json_string(name));
+    json_array_append_new(tsas, one);
+  }
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:o, "
       "s:{s:s, s:s, s:b, s:b, s:b, s:b, s:o}, "
       "s:o, "
       "s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o}, "
       "s:{s:o, s:s, s:b, s:o, s:o}, "
-      "s:o, s:o}",
+      "s:o, s:o, s:o}",
       "verdict", casc_sig_verdict_name(r->verdict), "decision", r->decision, "file", file,
       "signature", sig, "warning", r->warning[0] ? json_string(r->warning) : json_null(),
       "digest", "algorithm", r->digest_alg, "value", r->digest_hex, "matches", r->digest_ok,
@@ -119,7 +129,7 @@ static json_t *result_json(const char *file, const char *sig, const casc_verify_
       "chain", "judged_at", time_or_null(r->judged_at != 0, r->judged_at), "judged_by",
       r->judged_at_timestamp ? "timestamp" : "now", "valid", r->chain_ok, "error",
       r->chain_error[0] ? json_string(r->chain_error) : json_null(), "subjects", chain,
-      "revocation", rev_json(&r->revocation), "ca_revocation", cas);
+      "revocation", rev_json(&r->revocation), "ca_revocation", cas, "tsa_revocation", tsas);
 }
 
 int cmd_verify(const cli_globals *g, int argc, char **argv) {

@@ -51,6 +51,7 @@ void casc_verify_result_clear(casc_verify_result *r) {
     return;
   X509_free(r->signer);
   sk_X509_pop_free(r->chain, X509_free);
+  sk_X509_pop_free(r->ts_chain, X509_free);
   memset(r, 0, sizeof *r);
 }
 
@@ -529,6 +530,8 @@ static bool check_timestamp(CMS_SignerInfo *si, X509_STORE *store, STACK_OF(X509
       snprintf(r->ts_serial, sizeof r->ts_serial, "%s", info.serial);
       snprintf(r->ts_policy, sizeof r->ts_policy, "%s", info.policy);
       snprintf(r->ts_tsa, sizeof r->ts_tsa, "%s", info.tsa_name);
+      r->ts_chain = info.chain; /* kept for the revocation step */
+      info.chain = NULL;
     }
   }
   casc_ts_info_clear(&info);
@@ -599,42 +602,69 @@ static time_t effective_revocation(const casc_sig_rev_info *ri) {
   return eff;
 }
 
+/* Asks about links 0..n-1 of chain (each issued by the next) into out[]. */
+static int ask_chain(STACK_OF(X509) *chain, X509_STORE *store, STACK_OF(X509) *certs,
+                     casc_sig_rev_info *out, int max) {
+  int n = sk_X509_num(chain) - 1;
+  if (n > max)
+    n = max;
+  for (int i = 0; i < n; i++) {
+    casc_error e = {0};
+    if (sign_revocation_check(sk_X509_value(chain, i), sk_X509_value(chain, i + 1), store, certs,
+                              &out[i], &e) != CASC_OK) {
+      out[i].status = CASC_SIG_REV_UNKNOWN;
+      snprintf(out[i].detail, sizeof out[i].detail, "%s", e.msg);
+    }
+  }
+  return n > 0 ? n : 0;
+}
+
+/* The answers in the order they are judged: the signer, its CAs, the TSA
+ * and its CAs; what each is called in a verdict. */
+typedef struct {
+  const casc_sig_rev_info *ri;
+  X509 *cert;
+  const char *role;
+} rev_entry;
+
 static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
                              const casc_verify_opts *opts, casc_verify_result *r) {
-  char when[CASC_TIME_BUFSZ], at[CASC_TIME_BUFSZ], name[256];
-  int n = sk_X509_num(r->chain) - 1; /* links with an issuer in the chain */
+  char when[CASC_TIME_BUFSZ], at[CASC_TIME_BUFSZ], name[300];
+  rev_entry all[1 + 2 * CASC_SIG_MAX_CAS];
+  int n = 0;
   casc_time_format(r->judged_at, when);
-  if (n > CASC_SIG_MAX_CAS + 1)
-    n = CASC_SIG_MAX_CAS + 1;
-  r->n_ca_revocation = n > 1 ? n - 1 : 0;
-  if (opts->revocation == CASC_REVOCATION_NONE || n < 1) {
+  if (opts->revocation == CASC_REVOCATION_NONE || sk_X509_num(r->chain) < 2) {
     r->revocation.status = CASC_SIG_REV_NOT_CHECKED;
     snprintf(r->revocation.source, sizeof r->revocation.source, "none");
-    r->n_ca_revocation = 0;
     goto good;
   }
-  for (int i = 0; i < n; i++) {
-    casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
-    casc_error e = {0};
-    if (sign_revocation_check(sk_X509_value(r->chain, i), sk_X509_value(r->chain, i + 1), store,
-                              certs, ri, &e) != CASC_OK) {
-      ri->status = CASC_SIG_REV_UNKNOWN;
-      snprintf(ri->detail, sizeof ri->detail, "%s", e.msg);
-    }
+  casc_sig_rev_info links[CASC_SIG_MAX_CAS + 1];
+  memset(links, 0, sizeof links);
+  int nl = ask_chain(r->chain, store, certs, links, CASC_SIG_MAX_CAS + 1);
+  r->revocation = links[0];
+  r->n_ca_revocation = nl - 1;
+  memcpy(r->ca_revocation, links + 1, sizeof r->ca_revocation[0] * (size_t)(nl - 1));
+  all[n++] = (rev_entry){&r->revocation, sk_X509_value(r->chain, 0), "the signer certificate"};
+  for (int i = 0; i < r->n_ca_revocation; i++)
+    all[n++] = (rev_entry){&r->ca_revocation[i], sk_X509_value(r->chain, i + 1), "the CA certificate"};
+  if (r->judged_at_timestamp && r->ts_chain != NULL) {
+    r->n_ts_revocation = ask_chain(r->ts_chain, store, certs, r->ts_revocation, CASC_SIG_MAX_CAS);
+    for (int i = 0; i < r->n_ts_revocation; i++)
+      all[n++] = (rev_entry){&r->ts_revocation[i], sk_X509_value(r->ts_chain, i),
+                             i == 0 ? "the TSA certificate" : "the TSA's CA certificate"};
   }
   /* a revocation that counts decides, the signer's first */
   for (int i = 0; i < n; i++) {
-    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    const casc_sig_rev_info *ri = all[i].ri;
     if (ri->status != CASC_SIG_REV_REVOKED || effective_revocation(ri) > r->judged_at)
       continue;
     casc_time_format(effective_revocation(ri), at);
-    if (i == 0)
-      snprintf(name, sizeof name, "the signer certificate");
-    else {
+    if (i == 0) {
+      snprintf(name, sizeof name, "%s", all[i].role);
+    } else {
       char subject[200];
-      sign_name_string(X509_get_subject_name(sk_X509_value(r->chain, i)), subject,
-                       sizeof subject);
-      snprintf(name, sizeof name, "the CA certificate %s", subject);
+      sign_name_string(X509_get_subject_name(all[i].cert), subject, sizeof subject);
+      snprintf(name, sizeof name, "%s %s", all[i].role, subject);
     }
     if (r->judged_at_timestamp)
       decide(r, CASC_SIG_REVOKED, "revoked: %s was revoked at %s%s%s, at or before the timestamp %s",
@@ -645,13 +675,13 @@ static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
     return;
   }
   for (int i = 0; i < n; i++) {
-    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    const casc_sig_rev_info *ri = all[i].ri;
     if (ri->status != CASC_SIG_REV_UNKNOWN)
       continue;
     if (opts->revocation == CASC_REVOCATION_HARD) {
       decide(r, CASC_SIG_INDETERMINATE,
-             "indeterminate: the revocation status of the %s could not be learned: %s",
-             i == 0 ? "signer certificate" : "CA certificate", ri->detail);
+             "indeterminate: the revocation status of %s could not be learned: %s", all[i].role,
+             ri->detail);
       return;
     }
     snprintf(r->warning, sizeof r->warning, "revocation status unknown (soft-fail): %.200s",
@@ -659,14 +689,14 @@ static void check_revocation(X509_STORE *store, STACK_OF(X509) *certs,
     break;
   }
   for (int i = 0; i < n; i++) {
-    const casc_sig_rev_info *ri = i == 0 ? &r->revocation : &r->ca_revocation[i - 1];
+    const casc_sig_rev_info *ri = all[i].ri;
     if (ri->status != CASC_SIG_REV_REVOKED)
       continue;
     casc_time_format(effective_revocation(ri), at);
     decide(r, CASC_SIG_GOOD,
-           "valid: timestamped at %s, chain valid at %s; %s revoked later, at %s, which leaves "
-           "earlier signatures valid",
-           when, when, i == 0 ? "the signer certificate was" : "a CA certificate was", at);
+           "valid: timestamped at %s, chain valid at %s; %s was revoked later, at %s, which "
+           "leaves earlier signatures valid",
+           when, when, all[i].role, at);
     return;
   }
 good:

@@ -437,12 +437,15 @@ class TestSign(unittest.TestCase):
         self.assertEqual(j["chain"]["judged_by"], "timestamp")
         self.assertIn("timestamped at", j["decision"])
 
-    def wait_revoked(self, sig, timeout=15):
+    def wait_revoked(self, sig, timeout=15, field="revocation"):
         deadline = time.time() + timeout * SLOW
         while True:
             v = verify(sig, "--json")
             j = json.loads(v.stdout) if v.stdout else {}
-            if j.get("revocation", {}).get("status") == "revoked" or time.time() > deadline:
+            got = j.get(field, {})
+            got = got[0] if isinstance(got, list) and got else got
+            if (isinstance(got, dict) and got.get("status") == "revoked") or \
+                    time.time() > deadline:
                 return v, j
             time.sleep(0.3)
 
@@ -477,6 +480,33 @@ class TestSign(unittest.TestCase):
         self.assertEqual(j["verdict"], "revoked")
         self.assertIn("at or before the timestamp", j["decision"])
         self.assertIn("keyCompromise", j["decision"])
+
+    def test_tsa_revoked_before_timestamp_fails(self):
+        """A TSA whose certificate is revoked (back-dated by its invalidity
+        date) before the time it stamps: the timestamp is void."""
+        tsa_cert = self.path("tsa2.pem")
+        tsa_key = self.path("tsa2.key")
+        casc("issue", "--profile", "timestamping", "--subject",
+             "CN=casc tests TSA 2,O=casc tests,L=Berlin,C=DE", "-o", tsa_cert, "--key-out",
+             tsa_key, ca=W.ca, check=True)
+        tsa = OpensslTsa(self.path("tsa2"), tsa_cert, tsa_key,
+                         os.path.join(W.ca, "certs", "timestamping-ca.pem"))
+        try:
+            good = self.path("tsa2-good.p7s")
+            self.assertEqual(sign(good, *with_tsa(tsa)).returncode, 0)
+            j = json.loads(verify(good, "--json").stdout)
+            self.assertEqual(j["verdict"], "good", j["decision"])
+            self.assertEqual([r["status"] for r in j["tsa_revocation"]], ["good", "good"])
+            earlier = (datetime.datetime.now(datetime.timezone.utc) -
+                       datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            casc("revoke", serial_of(tsa_cert), "--reason", "keyCompromise",
+                 "--invalidity-date", earlier, ca=W.ca, check=True)
+            v, j = self.wait_revoked(good, field="tsa_revocation")
+            self.assertEqual(v.returncode, 1, v.stderr)
+            self.assertEqual(j["verdict"], "revoked")
+            self.assertIn("the TSA certificate", j["decision"])
+        finally:
+            tsa.stop()
 
     def test_untrusted_tsa_fails(self):
         out = self.path("untrusted-tsa.p7s")
