@@ -34,8 +34,9 @@ static const char help[] =
     "  --force          replace existing signature files (never done silently)\n"
     "  --json           print an array of {\"file\", \"signature\", \"timestamped\", \"gen_time\",\n"
     "                   \"tsa\"} instead of one signature path per line\n\n"
-    "Exit status: 0 every file signed; 1 a TSA refused; 2 bad arguments, unreadable input, a\n"
-    "key that does not match the certificate, an existing output, or no TSA reachable.\n";
+    "Exit status: 0 every file signed; 1 a TSA refused or its reply did not verify; 2 bad\n"
+    "arguments, unreadable input, a key that does not match the certificate, an existing\n"
+    "output, or no TSA reachable.\n";
 
 #define MAX_TSA 16
 
