@@ -5,6 +5,7 @@
 #include "casc/crl.h"
 #include "casc/http.h"
 #include "casc/ocsp.h"
+#include "casc/tsa.h"
 
 #include <getopt.h>
 #include <ini.h>
@@ -26,6 +27,8 @@ static const char help[] =
     "                   seconds after a revocation (see casc crl)\n"
     "  /ocsp            OCSP: POST application/ocsp-request, or GET /ocsp/BASE64; presigned\n"
     "                   responses from memory, nonce requests signed live (see casc ocsp)\n"
+    "  /tsa             RFC 3161 time-stamping: POST application/timestamp-query, signed\n"
+    "                   by certs/tsa.pem ([tsa] policy and accuracy_ms in casc.conf)\n"
     "  /metrics         Prometheus text: requests by result, response age, presign lag\n"
     "  /healthz         200 \"ok\"\n\n"
     "  --listen A:P     address and port, numeric: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:80\n"
@@ -192,6 +195,7 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   casc_crl_server *crl = NULL;
   casc_ocsp_service *ocsp = NULL;
   struct reload_ctx reload = {.dir = g->dir};
+  casc_tsa_service *tsa = NULL;
   size_t n = 0;
   opterr = 0;
   optind = 1;
@@ -245,6 +249,8 @@ int cmd_serve(const cli_globals *g, int argc, char **argv) {
   cfg.on_reload = on_reload;
   cfg.reload_arg = &reload;
   if (rc == CASC_OK)
+    rc = casc_tsa_serve_attach(ca, &cfg, &tsa, &err);
+  if (rc == CASC_OK)
     rc = casc_http_server_new(&cfg, &srv, &err);
   if (rc != CASC_OK)
     goto out;
@@ -258,6 +264,7 @@ out:
   casc_http_server_free(srv);
   casc_crl_server_free(crl);
   casc_ocsp_service_free(ocsp);
+  casc_tsa_service_free(tsa);
   for (size_t i = 0; ents != NULL && i < n; i++)
     free(ents[i].pem);
   free(ents);
