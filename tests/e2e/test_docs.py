@@ -7,7 +7,7 @@ from casctest import casc
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 COMMANDS = ["init", "issue", "revoke", "list", "show", "audit", "crl", "ocsp", "ocsp query",
-            "serve", "check", "staple", "lint"]
+            "serve", "check", "staple", "lint", "sign", "verify", "timestamp"]
 
 
 class TestDocs(unittest.TestCase):
