@@ -517,6 +517,15 @@ static casc_lint_result run_ocsp_nocheck_not_signer(const casc_lint_input *in, c
 #define W CASC_LINT_WARN
 #define N CASC_LINT_NOTICE
 
+
+/* RFC 5280 wants an SKI in end-entity certificates (SHOULD), while the TLS
+ * BRs (7.1.2.7.6) call it NOT RECOMMENDED in TLS subscriber certificates
+ * and have their own lint for that: the RFC's warning is left to the
+ * others, so that no TLS certificate gets one warning or the other. */
+static bool subscriber_not_tls(const casc_lint_input *in) {
+  return casc_lint_applies_subscriber(in) && in->profile != CASC_LINT_PROFILE_TLS;
+}
+
 const casc_lint casc_lints_cert_rfc5280_ext[] = {
     L("e_ext_bc_not_critical", "e_basic_constraints_not_critical", E, "RFC 5280 4.2.1.9", 0,
       casc_lint_applies_ca, run_bc_critical),
@@ -558,7 +567,7 @@ const casc_lint casc_lints_cert_rfc5280_ext[] = {
     L("e_ext_ski_missing_ca", "e_ext_subject_key_identifier_missing_ca", E, "RFC 5280 4.2.1.2",
       0, casc_lint_applies_ca, run_ski_missing_ca),
     L("w_ext_ski_missing_subscriber", "w_ext_subject_key_identifier_missing_sub_cert", W,
-      "RFC 5280 4.2.1.2", 0, casc_lint_applies_subscriber, run_ski_missing_sub),
+      "RFC 5280 4.2.1.2", 0, subscriber_not_tls, run_ski_missing_sub),
     L("e_ext_key_identifier_empty", NULL, E, "RFC 5280 4.2.1.1, 4.2.1.2", 0, NULL,
       run_key_id_empty),
     L("w_ext_eku_any_critical", "w_eku_critical_improperly", W, "RFC 5280 4.2.1.12", 0, NULL, run_eku_any_critical),
