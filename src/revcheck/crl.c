@@ -87,7 +87,7 @@ static void answer(casc_revcheck_result *out, const casc_crl_index *ix, bool fou
   out->this_update = in->this_update;
   out->next_update = in->next_update;
   out->crl_cached = cached;
-  snprintf(out->url, sizeof out->url, "%s", url);
+  snprintf(out->url, sizeof out->url, "%.*s", (int)sizeof out->url - 1, url); /* cut, not overrun */
   if (found) {
     out->revoked_at = ent->revocation_date;
     out->reason = ent->reason;
