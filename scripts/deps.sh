@@ -14,7 +14,7 @@ packages=(
   libcmocka-dev
   python3 python3-cryptography
   faketime
-  nginx gnutls-bin
+  nginx gnutls-bin haproxy
   softhsm2 libengine-pkcs11-openssl opensc libp11-dev
 )
 

@@ -15,7 +15,7 @@
 
 static const char help[] =
     "usage: casc [--dir DIR] ocsp presign [--json]\n"
-    "       casc [--dir DIR] ocsp query ...   (not yet available)\n\n"
+    "       casc [--dir DIR] ocsp query --cert FILE ...   (see casc ocsp query --help)\n\n"
     "presign: signs and stores the OCSP responses that are due: one for every unexpired\n"
     "certificate, and for expired code-signing and timestamping certificates, whose\n"
     "response is missing, reaches its refresh time, or disagrees with the database about\n"
