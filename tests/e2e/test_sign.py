@@ -494,7 +494,14 @@ class TestSign(unittest.TestCase):
         try:
             good = self.path("tsa2-good.p7s")
             self.assertEqual(sign(good, *with_tsa(tsa)).returncode, 0)
-            j = json.loads(verify(good, "--json").stdout)
+            # casc serve may answer "unknown" for a moment about a certificate
+            # issued while it runs
+            deadline = time.time() + 15 * SLOW
+            while True:
+                j = json.loads(verify(good, "--json").stdout)
+                if j["verdict"] != "indeterminate" or time.time() > deadline:
+                    break
+                time.sleep(0.3)
             self.assertEqual(j["verdict"], "good", j["decision"])
             self.assertEqual([r["status"] for r in j["tsa_revocation"]], ["good", "good"])
             earlier = (datetime.datetime.now(datetime.timezone.utc) -
