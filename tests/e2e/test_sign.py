@@ -573,6 +573,11 @@ class TestSign(unittest.TestCase):
 
     def test_tsa_failover(self):
         dead = "http://127.0.0.1:%d/tsa" % free_port()
+        # none reachable: indeterminate (3), nothing written
+        lost = self.path("no-tsa.p7s")
+        p = sign(lost, "--tsa", dead, "--tsa-trust", W.root)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertFalse(os.path.exists(lost))
         out = self.path("failover.p7s")
         p = sign(out, "--tsa", dead, *with_tsa(), "--json")
         self.assertEqual(p.returncode, 0, p.stderr)
