@@ -69,6 +69,9 @@ typedef struct {
   bool timestamped;
   time_t gen_time;    /* the timestamp's genTime when timestamped */
   char tsa_url[512];  /* the TSA that answered */
+  /* On failure: the TSAs were the problem (an error from asking them), not
+   * the file or the key; the rest of the struct is empty then. */
+  bool tsa_failed;
 } casc_signature;
 
 void casc_signature_clear(casc_signature *sig);

@@ -35,8 +35,8 @@ static const char help[] =
     "  --json           print an array of {\"file\", \"signature\", \"timestamped\", \"gen_time\",\n"
     "                   \"tsa\"} instead of one signature path per line\n\n"
     "Exit status: 0 every file signed; 1 a TSA refused or its reply did not verify; 2 bad\n"
-    "arguments, unreadable input, a key that does not match the certificate, an existing\n"
-    "output, or no TSA reachable.\n";
+    "arguments, unreadable input, a key that does not match the certificate, or an existing\n"
+    "output; 3 no TSA could be reached (as casc timestamp).\n";
 
 #define MAX_TSA 16
 
@@ -152,8 +152,11 @@ int cmd_sign(const cli_globals *g, int argc, char **argv) {
     casc_signature sig = {0};
     if (casc_signer_sign_file(signer, files[i], &sig, &err) != CASC_OK ||
         casc_file_write_atomic(outs[i], sig.der, sig.der_len, 0644, &err) != CASC_OK) {
-      casc_signature_clear(&sig);
       status = cli_fail("sign", &err);
+      /* as casc timestamp: no TSA reachable is indeterminate, not bad input */
+      if (sig.tsa_failed && err.code == CASC_ERR_IO)
+        status = EXIT_INDETERMINATE;
+      casc_signature_clear(&sig);
       goto out;
     }
     if (json) {

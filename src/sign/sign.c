@@ -114,8 +114,10 @@ static casc_err add_timestamp(casc_signer *s, CMS_SignerInfo *si, casc_signature
   }
   casc_ts_fetch_opts fo = {.urls = s->tsa_urls, .n_urls = s->n_tsa, .trust = s->tsa_trust};
   if ((rc = casc_ts_fetch(&fo, s->md, dg, dlen, NULL, NULL, &token, &token_len, &info, e)) !=
-      CASC_OK)
+      CASC_OK) {
+    out->tsa_failed = true;
     goto out;
+  }
   if (token_len > INT32_MAX ||
       CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token,
                                     (int)token_len) != 1) {
@@ -191,7 +193,10 @@ out:
   OPENSSL_free(der);
   ASN1_TIME_free(now);
   CMS_ContentInfo_free(cms);
-  if (rc != CASC_OK)
+  if (rc != CASC_OK) {
+    bool tsa_failed = out->tsa_failed;
     casc_signature_clear(out);
+    out->tsa_failed = tsa_failed;
+  }
   return rc;
 }

@@ -179,6 +179,16 @@ def issue_code_signing(name, ca=None):
     return cert, os.path.join(W.dir, name + ".key"), os.path.join(W.dir, name + "-chain.pem")
 
 
+def issue_code_signing_rsa():
+    name = "rsa-publisher"
+    cert = os.path.join(W.dir, name + ".pem")
+    casc("issue", "--profile", "code-signing", "--key-type", "rsa-3072", "--subject",
+         "CN=%s,O=casc tests,L=Berlin,C=DE" % name, "-o", cert, "--chain-out",
+         os.path.join(W.dir, name + "-chain.pem"), "--key-out",
+         os.path.join(W.dir, name + ".key"), ca=W.ca, check=True)
+    return cert, os.path.join(W.dir, name + ".key"), os.path.join(W.dir, name + "-chain.pem")
+
+
 def serial_of(cert):
     out = run("openssl", "x509", "-noout", "-serial", "-in", cert).stdout.decode()
     return out.strip().split("=", 1)[1]
@@ -494,7 +504,14 @@ class TestSign(unittest.TestCase):
         try:
             good = self.path("tsa2-good.p7s")
             self.assertEqual(sign(good, *with_tsa(tsa)).returncode, 0)
-            j = json.loads(verify(good, "--json").stdout)
+            # casc serve may answer "unknown" for a moment about a certificate
+            # issued while it runs
+            deadline = time.time() + 15 * SLOW
+            while True:
+                j = json.loads(verify(good, "--json").stdout)
+                if j["verdict"] != "indeterminate" or time.time() > deadline:
+                    break
+                time.sleep(0.3)
             self.assertEqual(j["verdict"], "good", j["decision"])
             self.assertEqual([r["status"] for r in j["tsa_revocation"]], ["good", "good"])
             earlier = (datetime.datetime.now(datetime.timezone.utc) -
@@ -566,6 +583,11 @@ class TestSign(unittest.TestCase):
 
     def test_tsa_failover(self):
         dead = "http://127.0.0.1:%d/tsa" % free_port()
+        # none reachable: indeterminate (3), nothing written
+        lost = self.path("no-tsa.p7s")
+        p = sign(lost, "--tsa", dead, "--tsa-trust", W.root)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertFalse(os.path.exists(lost))
         out = self.path("failover.p7s")
         p = sign(out, "--tsa", dead, *with_tsa(), "--json")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -712,6 +734,24 @@ class TestPkcs11(unittest.TestCase):
         o = openssl_verify(W.data, out, W.root)
         self.assertEqual(o.returncode, 0, o.stderr)
         self.assertEqual(verify(out, "--revocation", "none").returncode, 0)
+
+    def test_rsa_key_on_token(self):
+        """An RSA key on the token: the engine's RSA path (PKCS #1 v1.5 over
+        the DigestInfo of the signed attributes' hash)."""
+        cert, key, chain = issue_code_signing_rsa()
+        p8 = os.path.join(self.dir, "rsa.p8")
+        run("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", key, "-out", p8)
+        run("softhsm2-util", "--import", p8, "--token", "casc-test", "--label", "rsa-signer",
+            "--id", "02", "--pin", "123456", env=self.env)
+        os.remove(p8)
+        out = os.path.join(self.dir, "hsm-rsa.p7s")
+        uri = self.uri().replace("object=signer", "object=rsa-signer")
+        p = sign(out, cert=cert, key=uri, chain=chain, env=self.env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        o = openssl_verify(W.data, out, W.root)
+        self.assertEqual(o.returncode, 0, o.stderr)
+        j = json.loads(verify(out, "--revocation", "none", "--json").stdout)
+        self.assertEqual(j["verdict"], "good", j["decision"])
 
     def test_pin_source_and_several_files(self):
         pin = os.path.join(self.dir, "pin.txt")
