@@ -35,6 +35,8 @@ struct casc_ocsp_responder {
   size_t n;
 };
 
+/* The first certificate of a PEM file. */
+casc_err casc_ocsp_load_pem_cert(const char *path, X509 **out, casc_error *e);
 /* certs/NAME.pem and keys/NAME.key of an issuing CA's responder. */
 void casc_ocsp_responder_file(const char *issuer, char *buf, size_t bufsz);
 void casc_ocsp_serial_hex(const unsigned char *serial, size_t len, char out[CASC_SERIAL_MAX]);

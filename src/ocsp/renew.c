@@ -15,21 +15,6 @@
 
 #define RENEW_BEFORE (30 * 86400)
 
-static casc_err read_pem_cert(const char *path, X509 **out, casc_error *e) {
-  unsigned char *data = NULL;
-  size_t len = 0;
-  casc_err rc = casc_file_read(path, CASC_MAX_INPUT, &data, &len, e);
-  if (rc != CASC_OK)
-    return rc;
-  BIO *bio = BIO_new_mem_buf(data, (int)len);
-  *out = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-  BIO_free(bio);
-  free(data);
-  if (*out == NULL)
-    return casc_error_ssl(e, CASC_ERR_PARSE, "%s: not a PEM certificate", path);
-  return CASC_OK;
-}
-
 /* Renews the responder of issuer index ix when it is due; *renewed is set
  * when it was. */
 static casc_err renew_one(casc_ca *ca, size_t ix, time_t now, bool *renewed, casc_error *e) {
@@ -46,7 +31,7 @@ static casc_err renew_one(casc_ca *ca, size_t ix, time_t now, bool *renewed, cas
   casc_ocsp_responder_file(rec->name, file, sizeof file);
   snprintf(rel, sizeof rel, "certs/%s.pem", file);
   if ((rc = casc_ca_path(ca, rel, cert_path, e)) != CASC_OK ||
-      (rc = read_pem_cert(cert_path, &old, e)) != CASC_OK ||
+      (rc = casc_ocsp_load_pem_cert(cert_path, &old, e)) != CASC_OK ||
       (rc = casc_asn1_time_get(X509_get0_notBefore(old), &from, e)) != CASC_OK ||
       (rc = casc_asn1_time_get(X509_get0_notAfter(old), &until, e)) != CASC_OK)
     goto out;

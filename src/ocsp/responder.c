@@ -26,7 +26,7 @@ void casc_ocsp_responder_file(const char *issuer, char *buf, size_t bufsz) {
     snprintf(buf, bufsz, "%s-ocsp-signer", issuer);
 }
 
-static casc_err load_cert(const char *path, X509 **out, casc_error *e) {
+casc_err casc_ocsp_load_pem_cert(const char *path, X509 **out, casc_error *e) {
   unsigned char *data = NULL;
   size_t len = 0;
   casc_err rc = casc_file_read(path, CASC_MAX_INPUT, &data, &len, e);
@@ -79,7 +79,7 @@ static casc_err load_issuer(casc_ca *ca, const casc_issuer_rec *rec, struct ocsp
   casc_ocsp_responder_file(rec->name, file, sizeof file);
   snprintf(rel, sizeof rel, "certs/%s.pem", file);
   if ((rc = casc_ca_path(ca, rel, path, e)) != CASC_OK ||
-      (rc = load_cert(path, &is->signer, e)) != CASC_OK)
+      (rc = casc_ocsp_load_pem_cert(path, &is->signer, e)) != CASC_OK)
     goto out;
   snprintf(rel, sizeof rel, "keys/%s.key", file);
   if ((rc = casc_ca_path(ca, rel, path, e)) != CASC_OK ||
