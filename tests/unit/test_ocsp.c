@@ -146,6 +146,130 @@ static void test_request_parse_ok(void **state) {
   assert_int_equal(q.nonce_len, 1);
 }
 
+/* An OCSPRequest around one CertID (alg with or without NULL parameters,
+ * the given serial content octets), with optional raw pieces: before the
+ * requestList (version, requestorName), after the CertID in the single
+ * request, and after the tbsRequest (optionalSignature). */
+typedef struct {
+  bool alg_params;
+  const unsigned char *serial;
+  size_t serial_len;
+  const buf *tbs_prefix, *single_suffix, *top_suffix, *tbs_suffix;
+} raw_spec;
+
+static void build_raw(const raw_spec *r, buf *out) {
+  buf alg = {.n = 0}, cid = {.n = 0}, certid = {.n = 0}, one = {.n = 0}, single = {.n = 0},
+      list = {.n = 0}, tbs = {.n = 0}, tbs_seq = {.n = 0}, top = {.n = 0};
+  unsigned char h[20];
+  memset(h, 0x11, sizeof h);
+  prim(&alg, 0x06, OID_SHA1, sizeof OID_SHA1);
+  if (r->alg_params)
+    put(&alg, "\x05\x00", 2);
+  tlv(&cid, 0x30, &alg);
+  prim(&cid, 0x04, h, 20);
+  prim(&cid, 0x04, h, 20);
+  prim(&cid, 0x02, r->serial, r->serial_len);
+  tlv(&certid, 0x30, &cid);
+  put(&one, certid.b, certid.n);
+  if (r->single_suffix != NULL)
+    put(&one, r->single_suffix->b, r->single_suffix->n);
+  tlv(&single, 0x30, &one);
+  tlv(&list, 0x30, &single);
+  if (r->tbs_prefix != NULL)
+    put(&tbs, r->tbs_prefix->b, r->tbs_prefix->n);
+  put(&tbs, list.b, list.n);
+  if (r->tbs_suffix != NULL)
+    put(&tbs, r->tbs_suffix->b, r->tbs_suffix->n);
+  tlv(&tbs_seq, 0x30, &tbs);
+  put(&top, tbs_seq.b, tbs_seq.n);
+  if (r->top_suffix != NULL)
+    put(&top, r->top_suffix->b, r->top_suffix->n);
+  out->n = 0;
+  tlv(out, 0x30, &top);
+}
+
+/* [tag] EXPLICIT Extensions holding one extension (critical or not). */
+static void one_extension(buf *out, unsigned char tag, const unsigned char *oid, size_t oid_len,
+                          bool critical) {
+  buf ext = {.n = 0}, exts = {.n = 0}, seq = {.n = 0};
+  prim(&ext, 0x06, oid, oid_len);
+  if (critical)
+    put(&ext, "\x01\x01\xff", 3);
+  put(&ext, "\x04\x02\x05\x00", 4);
+  tlv(&exts, 0x30, &ext);
+  tlv(&seq, 0x30, &exts);
+  out->n = 0;
+  tlv(out, tag, &seq);
+}
+
+/* The strict DER reading: what clients send that DER allows, and what it
+ * does not. */
+static void test_request_parse_variants(void **state) {
+  (void)state;
+  buf b, piece;
+  casc_ocsp_request q;
+  static const unsigned char high[] = {0x00, 0x80, 0x01};
+  raw_spec r = {.alg_params = false, .serial = high, .serial_len = sizeof high};
+  /* no NULL parameters; a serial whose DER carries a sign octet: the
+   * magnitude is what the store keys */
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_OK);
+  assert_int_equal(q.serial_len, 2);
+  assert_memory_equal(q.serial, high + 1, 2);
+  /* zero, and a non-minimal INTEGER */
+  static const unsigned char zero[] = {0x00}, padded[] = {0x00, 0x01};
+  r.serial = zero, r.serial_len = sizeof zero;
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_ERR_PARSE);
+  r.serial = padded, r.serial_len = sizeof padded;
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_ERR_PARSE);
+  r.serial = SERIAL, r.serial_len = sizeof SERIAL, r.alg_params = true;
+  /* version v1 written out, and a requestorName: read past */
+  static const unsigned char v1_name[] = {0xa0, 0x03, 0x02, 0x01, 0x00, 0xa1, 0x05,
+                                          0x82, 0x03, 'a',  '.',  'b'};
+  piece.n = 0;
+  put(&piece, v1_name, sizeof v1_name);
+  r.tbs_prefix = &piece;
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_OK);
+  assert_memory_equal(q.serial, SERIAL, sizeof SERIAL);
+  /* another version */
+  static const unsigned char v2[] = {0xa0, 0x03, 0x02, 0x01, 0x01};
+  piece.n = 0;
+  put(&piece, v2, sizeof v2);
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_ERR_PARSE);
+  r.tbs_prefix = NULL;
+  /* an optionalSignature: read past */
+  static const unsigned char sig[] = {0xa0, 0x02, 0x30, 0x00};
+  piece.n = 0;
+  put(&piece, sig, sizeof sig);
+  r.top_suffix = &piece;
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_OK);
+  r.top_suffix = NULL;
+  /* an unknown extension: ignored unless critical, in the request and in
+   * the single request */
+  static const unsigned char OID_OTHER[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x01};
+  for (int where = 0; where < 2; where++) {
+    for (int critical = 0; critical < 2; critical++) {
+      one_extension(&piece, where == 0 ? 0xa2 : 0xa0, OID_OTHER, sizeof OID_OTHER, critical);
+      r.tbs_suffix = where == 0 ? &piece : NULL;
+      r.single_suffix = where == 1 ? &piece : NULL;
+      build_raw(&r, &b);
+      assert_int_equal(parse(&b, &q), critical ? CASC_ERR_PARSE : CASC_OK);
+    }
+  }
+  /* an empty Extensions SEQUENCE (SIZE (1..MAX)) */
+  static const unsigned char empty_exts[] = {0xa2, 0x02, 0x30, 0x00};
+  piece.n = 0;
+  put(&piece, empty_exts, sizeof empty_exts);
+  r.tbs_suffix = &piece, r.single_suffix = NULL;
+  build_raw(&r, &b);
+  assert_int_equal(parse(&b, &q), CASC_ERR_PARSE);
+}
+
 static void test_request_parse_malformed(void **state) {
   (void)state;
   buf b;
@@ -655,6 +779,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_request_parse_ok),
       cmocka_unit_test(test_request_parse_malformed),
+      cmocka_unit_test(test_request_parse_variants),
       cmocka_unit_test(test_request_from_url),
       cmocka_unit_test(test_refresh_rules),
       cmocka_unit_test_setup_teardown(test_answers, fx_setup, fx_teardown),
