@@ -8,6 +8,7 @@
 #define CASC_LINT_REVGEN_H
 
 #include "casc/der.h"
+#include "casc/lint.h"
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -831,6 +832,33 @@ static inline unsigned char *rg_ocsp(const rg_pki *p, const rg_ocsp_opts *o, siz
     abort();
   *len = b.len;
   return b.data;
+}
+
+
+/* --- running one lint: the result of the lint named, and every finding --- */
+typedef struct {
+  const char *name;
+  casc_lint_result r;
+  bool seen;
+  char det[512];
+  /* every finding, for the "good CRL" test */
+  size_t n_findings;
+  char findings[1024];
+} watch;
+
+static inline void on_result(void *arg, const casc_lint *l, casc_lint_result r, const char *det) {
+  watch *w = arg;
+  if (w->name != NULL && strcmp(l->name, w->name) == 0) {
+    w->seen = true;
+    w->r = r;
+    snprintf(w->det, sizeof w->det, "%s", det);
+  }
+  if (r >= CASC_LINT_NOTICE_R && r <= CASC_LINT_FATAL) {
+    size_t used = strlen(w->findings);
+    snprintf(w->findings + used, sizeof w->findings - used, "%s%s (%s)", w->n_findings ? "; " : "",
+             l->name, det);
+    w->n_findings++;
+  }
 }
 
 #endif

@@ -25,30 +25,6 @@ static rg_pki pki;
 static casc_lint_ctx *lctx;
 
 /* --- running one lint -------------------------------------------------------- */
-typedef struct {
-  const char *name;
-  casc_lint_result r;
-  bool seen;
-  char det[512];
-  /* every finding, for the "good CRL" test */
-  size_t n_findings;
-  char findings[1024];
-} watch;
-
-static void on_result(void *arg, const casc_lint *l, casc_lint_result r, const char *det) {
-  watch *w = arg;
-  if (w->name != NULL && strcmp(l->name, w->name) == 0) {
-    w->seen = true;
-    w->r = r;
-    snprintf(w->det, sizeof w->det, "%s", det);
-  }
-  if (r >= CASC_LINT_NOTICE_R && r <= CASC_LINT_FATAL) {
-    size_t used = strlen(w->findings);
-    snprintf(w->findings + used, sizeof w->findings - used, "%s%s (%s)", w->n_findings ? "; " : "",
-             l->name, det);
-    w->n_findings++;
-  }
-}
 
 enum { CTX_NONE, CTX_CA, CTX_CA_SUBSCRIBER, CTX_CA_CA, CTX_CA_CODE_SIGNING };
 

@@ -24,29 +24,6 @@
 static rg_pki pki;
 static casc_lint_ctx *lctx;
 
-typedef struct {
-  const char *name;
-  casc_lint_result r;
-  bool seen;
-  char det[512];
-  size_t n_findings;
-  char findings[1024];
-} watch;
-
-static void on_result(void *arg, const casc_lint *l, casc_lint_result r, const char *det) {
-  watch *w = arg;
-  if (w->name != NULL && strcmp(l->name, w->name) == 0) {
-    w->seen = true;
-    w->r = r;
-    snprintf(w->det, sizeof w->det, "%s", det);
-  }
-  if (r >= CASC_LINT_NOTICE_R && r <= CASC_LINT_FATAL) {
-    size_t used = strlen(w->findings);
-    snprintf(w->findings + used, sizeof w->findings - used, "%s%s (%s)", w->n_findings ? "; " : "",
-             l->name, det);
-    w->n_findings++;
-  }
-}
 
 static void check_der(const unsigned char *der, size_t len, X509 *issuer, watch *w) {
   casc_lint_ctx_check_issuer(lctx, CASC_LINT_KIND_OCSP, der, len, issuer, CASC_CRL_SCOPE_UNKNOWN,
