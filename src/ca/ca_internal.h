@@ -84,6 +84,8 @@ casc_err casc_cert_record(const X509 *cert, int64_t issuer_id, const char *profi
 
 /* --- the issuers of an open CA --------------------------------------------- */
 casc_err casc_ca_issuer_key(casc_ca *ca, size_t index, EVP_PKEY **key, casc_error *e);
+/* Writes cert as DIR/certs/FILE.pem (0644), atomically. */
+casc_err casc_ca_write_cert(casc_ca *ca, const char *file, X509 *cert, casc_error *e);
 casc_err casc_ca_load_issuers(casc_ca *ca, casc_error *e);
 
 /* Records an issued certificate and its audit entry in one transaction. */

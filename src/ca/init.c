@@ -70,20 +70,6 @@ static casc_err make_name(casc_ca *ca, const char *cn_suffix, X509_NAME **out, c
   return CASC_OK;
 }
 
-static casc_err write_pem_cert(casc_ca *ca, const char *file, X509 *cert, casc_error *e) {
-  char rel[256], path[PATH_MAX];
-  BIO *mem = BIO_new(BIO_s_mem());
-  casc_err rc = CASC_OK;
-  snprintf(rel, sizeof rel, "certs/%s.pem", file);
-  if (mem == NULL || PEM_write_bio_X509(mem, cert) != 1) {
-    rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding", rel);
-  } else if ((rc = casc_ca_path(ca, rel, path, e)) == CASC_OK) {
-    rc = casc_file_write_bio(path, mem, 0644, e);
-  }
-  BIO_free(mem);
-  return rc;
-}
-
 static casc_err new_key(casc_ca *ca, const char *file, casc_key_type type, EVP_PKEY **out,
                         casc_error *e) {
   char rel[256], path[PATH_MAX];
@@ -219,7 +205,7 @@ static casc_err make_end_entities(casc_ca *ca, const casc_init_opts *opts, casc_
     if (rc == CASC_OK)
       rc = casc_ca_commit_issued(ca, cert, ix, tsa ? "timestamping" : "ocsp-signing", &rec, e);
     if (rc == CASC_OK)
-      rc = write_pem_cert(ca, file, cert, e);
+      rc = casc_ca_write_cert(ca, file, cert, e);
     casc_cert_rec_clear(&rec);
     X509_free(cert);
     EVP_PKEY_free(key);
@@ -260,7 +246,7 @@ static casc_err build(casc_ca *ca, const casc_init_opts *opts, casc_error *e) {
     keys[i] = NULL;
   }
   for (size_t i = 0; i < 1 + N_ISSUING && rc == CASC_OK; i++) {
-    rc = write_pem_cert(ca, ca->issuers[i].name, ca->issuer_certs[i], e);
+    rc = casc_ca_write_cert(ca, ca->issuers[i].name, ca->issuer_certs[i], e);
     if (rc == CASC_OK && i > 0) {
       casc_cert_rec rec;
       rc = casc_ca_commit_issued(ca, ca->issuer_certs[i], 0, "sub-ca", &rec, e);

@@ -1,6 +1,7 @@
 /* Opening a CA directory: its settings, its store and its issuers. */
 #include "ca_internal.h"
 
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,20 @@ const casc_issuer_rec *casc_ca_issuer_by_name(const casc_ca *ca, const char *nam
     if (strcmp(ca->issuers[i].name, name) == 0)
       return &ca->issuers[i];
   return NULL;
+}
+
+casc_err casc_ca_write_cert(casc_ca *ca, const char *file, X509 *cert, casc_error *e) {
+  char rel[256], path[PATH_MAX];
+  BIO *mem = BIO_new(BIO_s_mem());
+  casc_err rc = CASC_OK;
+  snprintf(rel, sizeof rel, "certs/%s.pem", file);
+  if (mem == NULL || PEM_write_bio_X509(mem, cert) != 1) {
+    rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding", rel);
+  } else if ((rc = casc_ca_path(ca, rel, path, e)) == CASC_OK) {
+    rc = casc_file_write_bio(path, mem, 0644, e);
+  }
+  BIO_free(mem);
+  return rc;
 }
 
 casc_err casc_ca_issuer_key(casc_ca *ca, size_t index, EVP_PKEY **key, casc_error *e) {

@@ -9,7 +9,6 @@
 
 #include "../ca/ca_internal.h"
 
-#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,7 +22,6 @@ static casc_err renew_one(casc_ca *ca, size_t ix, time_t now, bool *renewed, cas
       key_path[PATH_MAX];
   X509 *old = NULL, *cert = NULL;
   EVP_PKEY *key = NULL, *issuer_key = NULL;
-  BIO *mem = NULL;
   casc_cert_rec stored = {0};
   time_t from = 0, until = 0;
   casc_err rc = CASC_OK;
@@ -51,20 +49,14 @@ static casc_err renew_one(casc_ca *ca, size_t ix, time_t now, bool *renewed, cas
   if ((rc = casc_cert_build(&spec, &cert, e)) != CASC_OK ||
       (rc = casc_ca_commit_issued(ca, cert, ix, "ocsp-signing", &stored, e)) != CASC_OK)
     goto out;
-  mem = BIO_new(BIO_s_mem());
-  if (mem == NULL || PEM_write_bio_X509(mem, cert) != 1) {
-    rc = casc_error_ssl(e, CASC_ERR_CRYPTO, "%s: encoding", cert_path);
-    goto out;
-  }
   /* One atomic replace: the key stays, so the pair never mismatches. */
-  if ((rc = casc_file_write_bio(cert_path, mem, 0644, e)) != CASC_OK)
+  if ((rc = casc_ca_write_cert(ca, file, cert, e)) != CASC_OK)
     goto out;
   casc_log(CASC_LOG_INFO, "ocsp: renewed the responder of %s (%s, serial %s)", rec->name,
            cert_path, stored.serial);
   *renewed = true;
 out:
   casc_cert_rec_clear(&stored);
-  BIO_free(mem);
   X509_free(old);
   X509_free(cert);
   EVP_PKEY_free(key);
