@@ -3,6 +3,7 @@
 #define CASC_BASE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -81,6 +82,17 @@ casc_err casc_fsync_dir(const char *dir, casc_error *e);
 /* Joins dir and name into buf; an error if it does not fit. */
 casc_err casc_path_join(char *buf, size_t bufsz, const char *dir,
                         const char *name, casc_error *e);
+
+/* --- casc.conf ----------------------------------------------------------- */
+/* Called for each key of the section asked for. To refuse the value it
+ * writes why into bad (badsz bytes) and returns false. */
+typedef bool (*casc_conf_key_fn)(void *user, const char *key, const char *value, char *bad,
+                                 size_t badsz);
+/* Reads one section of DIR/casc.conf (each module reads its own):
+ * CASC_ERR_IO "PATH: cannot open", or CASC_ERR_PARSE "PATH: line N: WHY"
+ * for a refused value ("syntax error" for what the INI parser refuses). */
+casc_err casc_conf_read(const char *ca_dir, const char *section, casc_conf_key_fn fn,
+                        void *user, casc_error *e);
 
 /* --- logging ---------------------------------------------------------------*/
 typedef enum { CASC_LOG_ERROR, CASC_LOG_WARN, CASC_LOG_INFO, CASC_LOG_DEBUG } casc_log_level;

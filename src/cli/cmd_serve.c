@@ -8,7 +8,6 @@
 #include "casc/tsa.h"
 
 #include <getopt.h>
-#include <ini.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,27 +52,19 @@ struct conf_state {
   char listen[256]; /* longer than any address, so that a long one is refused whole */
 };
 
-static int on_conf_entry(void *user, const char *section, const char *key, const char *value) {
+static bool on_conf_key(void *user, const char *key, const char *value, char *bad,
+                        size_t badsz) {
   struct conf_state *st = user;
-  if (strcmp(section, "serve") == 0 && strcmp(key, "listen") == 0)
+  (void)bad, (void)badsz;
+  if (strcmp(key, "listen") == 0)
     snprintf(st->listen, sizeof st->listen, "%s", value);
-  return 1;
+  return true;
 }
 
 /* The listen key of [serve] in DIR/casc.conf into st (left empty when
  * there is none). */
 static casc_err read_conf_listen(const char *dir, struct conf_state *st, casc_error *e) {
-  char path[4096];
-  casc_err rc = casc_path_join(path, sizeof path, dir, "casc.conf", e);
-  if (rc != CASC_OK)
-    goto out;
-  int r = ini_parse(path, on_conf_entry, st);
-  if (r == -1)
-    rc = casc_error_set(e, CASC_ERR_IO, "%s: cannot open", path);
-  else if (r != 0)
-    rc = casc_error_set(e, CASC_ERR_PARSE, "%s: line %d: syntax error", path, r);
-out:
-  return rc;
+  return casc_conf_read(dir, "serve", on_conf_key, st, e);
 }
 
 /* The issuer's certificate as PEM, and notBefore for Last-Modified. */

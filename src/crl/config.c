@@ -2,7 +2,6 @@
  * reads its own section of the same file. */
 #include "casc/crl.h"
 
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +16,6 @@ void casc_crl_config_default(casc_crl_config *cfg) {
       .rebuild = 1,
   };
 }
-
-struct conf_state {
-  casc_crl_config *cfg;
-  char bad[256];
-};
 
 static const struct {
   const char *key;
@@ -42,46 +36,35 @@ static const struct {
     {"rebuild", offsetof(casc_crl_config, rebuild), 0, 1, "0 or 1"},
 };
 
-static int on_entry(void *user, const char *section, const char *key, const char *value) {
-  struct conf_state *st = user;
-  if (strcmp(section, "crl") != 0)
-    return 1;
+static bool on_key(void *user, const char *key, const char *value, char *bad, size_t badsz) {
+  casc_crl_config *cfg = user;
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     if (strcmp(key, keys[i].key) != 0)
       continue;
     char *end;
     long v = strtol(value, &end, 10);
     if (end == value || *end != '\0' || v < keys[i].min || v > keys[i].max) {
-      snprintf(st->bad, sizeof st->bad, "[crl] %s = %s: must be %s", key, value, keys[i].why);
-      return 0;
+      snprintf(bad, badsz, "[crl] %s = %s: must be %s", key, value, keys[i].why);
+      return false;
     }
-    *(int *)((char *)st->cfg + keys[i].offset) = (int)v;
-    return 1;
+    *(int *)((char *)cfg + keys[i].offset) = (int)v;
+    return true;
   }
-  snprintf(st->bad, sizeof st->bad, "[crl] %s: unknown setting", key);
-  return 0;
+  snprintf(bad, badsz, "[crl] %s: unknown setting", key);
+  return false;
 }
 
 casc_err casc_crl_config_load(const char *ca_dir, casc_crl_config *cfg, casc_error *e) {
   char path[4096];
-  struct conf_state st = {.cfg = cfg};
   casc_crl_config_default(cfg);
-  casc_err rc = casc_path_join(path, sizeof path, ca_dir, "casc.conf", e);
-  if (rc != CASC_OK)
-    goto out;
-  int r = ini_parse(path, on_entry, &st);
-  if (r == -1)
-    rc = casc_error_set(e, CASC_ERR_IO, "%s: cannot open", path);
-  else if (r != 0)
-    rc = casc_error_set(e, CASC_ERR_PARSE, "%s: line %d: %s", path, r,
-                        st.bad[0] != '\0' ? st.bad : "syntax error");
+  casc_err rc = casc_conf_read(ca_dir, "crl", on_key, cfg, e);
   /* A scheduled rebuild must come well before nextUpdate: at most half of
    * the subscriber CRL's validity. */
-  else if (cfg->rebuild_interval_hours * 2 > cfg->next_update_days * 24)
+  if (rc == CASC_OK && cfg->rebuild_interval_hours * 2 > cfg->next_update_days * 24 &&
+      (rc = casc_path_join(path, sizeof path, ca_dir, "casc.conf", e)) == CASC_OK)
     rc = casc_error_set(e, CASC_ERR_PARSE,
                         "%s: [crl] rebuild_interval_hours = %d: at most half of "
                         "next_update_days (%d days)",
                         path, cfg->rebuild_interval_hours, cfg->next_update_days);
-out:
   return rc;
 }

@@ -23,7 +23,6 @@
 #include "casc/der.h"
 #include "casc/keys.h"
 
-#include <ini.h>
 #include <limits.h>
 #include <openssl/ess.h>
 #include <openssl/pem.h>
@@ -76,11 +75,6 @@ static const unsigned char OID_MESSAGE_DIGEST[] = {0x06, 0x09, 0x2a, 0x86, 0x48,
 
 /* --- configuration ------------------------------------------------------------ */
 
-struct conf_state {
-  casc_tsa_config *cfg;
-  char bad[160];
-};
-
 static bool oid_ok(const char *s) {
   ASN1_OBJECT *o = OBJ_txt2obj(s, 1);
   bool ok = o != NULL && OBJ_length(o) > 0;
@@ -88,44 +82,31 @@ static bool oid_ok(const char *s) {
   return ok;
 }
 
-static int on_conf(void *user, const char *section, const char *key, const char *value) {
-  struct conf_state *st = user;
-  if (strcmp(section, "tsa") != 0)
-    return 1;
+static bool on_conf(void *user, const char *key, const char *value, char *bad, size_t badsz) {
+  casc_tsa_config *cfg = user;
   if (strcmp(key, "policy") == 0) {
-    if (strlen(value) >= sizeof st->cfg->policy || !oid_ok(value)) {
-      snprintf(st->bad, sizeof st->bad, "policy = %.60s: not a dotted OID", value);
-      return 0;
+    if (strlen(value) >= sizeof cfg->policy || !oid_ok(value)) {
+      snprintf(bad, badsz, "policy = %.60s: not a dotted OID", value);
+      return false;
     }
-    snprintf(st->cfg->policy, sizeof st->cfg->policy, "%s", value);
+    snprintf(cfg->policy, sizeof cfg->policy, "%s", value);
   } else if (strcmp(key, "accuracy_ms") == 0) {
     char *end;
     long v = strtol(value, &end, 10);
     if (*end != '\0' || end == value || v < 1 || v > 3600000) {
-      snprintf(st->bad, sizeof st->bad, "accuracy_ms = %.60s: must be 1 to 3600000", value);
-      return 0;
+      snprintf(bad, badsz, "accuracy_ms = %.60s: must be 1 to 3600000", value);
+      return false;
     }
-    st->cfg->accuracy_ms = (int)v;
+    cfg->accuracy_ms = (int)v;
   }
-  return 1;
+  return true;
 }
 
 casc_err casc_tsa_config_load(const char *ca_dir, casc_tsa_config *cfg, casc_error *e) {
-  char path[PATH_MAX];
-  struct conf_state st = {.cfg = cfg};
   memset(cfg, 0, sizeof *cfg);
   snprintf(cfg->policy, sizeof cfg->policy, "%s", CASC_TSA_DEFAULT_POLICY);
   cfg->accuracy_ms = CASC_TSA_DEFAULT_ACCURACY_MS;
-  casc_err rc = casc_path_join(path, sizeof path, ca_dir, "casc.conf", e);
-  if (rc != CASC_OK)
-    return rc;
-  int r = ini_parse(path, on_conf, &st);
-  if (r == -1)
-    return casc_error_set(e, CASC_ERR_IO, "%s: cannot open", path);
-  if (r != 0)
-    return casc_error_set(e, CASC_ERR_PARSE, "%s: line %d: %s", path, r,
-                          st.bad[0] != '\0' ? st.bad : "syntax error");
-  return CASC_OK;
+  return casc_conf_read(ca_dir, "tsa", on_conf, cfg, e);
 }
 
 /* --- templates ------------------------------------------------------------------ */
